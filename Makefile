@@ -1,0 +1,90 @@
+# Intese — the two commands: `make demo` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+INTESE  := $(VENV)/bin/intese
+VENDOR  := var/vendor
+PGURL   ?= postgres://postgres@127.0.0.1:5432/intese_test
+CHROMIUM ?= /usr/bin/chromium
+export DEBUG ?= true
+
+.PHONY: help setup system-packages python-deps assets messages refdata demo serve test lint \
+        test-sqlite test-postgres check bench clean
+
+help:
+	@echo "make demo   set up everything, load the demo data and serve http://127.0.0.1:8000/"
+	@echo "make test   set up and run every check and test (SQLite, then PostgreSQL if reachable)"
+
+setup: python-deps assets messages
+	$(INTESE) migrate --no-input
+	$(MAKE) --no-print-directory refdata
+
+# Chromium for the browser tests and gettext for the translations come from Debian.
+system-packages:
+	@missing=""; command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+python-deps: $(VENV)/.installed
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# Third-party front-end files are copied from node_modules, never committed.
+assets: node_modules/.package-lock.json
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap-italia $(VENDOR)/leaflet $(VENDOR)/htmx
+	cp -r node_modules/bootstrap-italia/dist/{css,js,fonts,svg,assets} $(VENDOR)/bootstrap-italia/
+	cp -r node_modules/leaflet/dist/{leaflet.css,leaflet.js,images} $(VENDOR)/leaflet/
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+
+messages: python-deps
+	cd src/intese && ../../$(INTESE) compilemessages --ignore '.venv' -v 0
+
+refdata: python-deps
+	$(INTESE) refdata load --province MI
+	$(INTESE) refdata variations data/comuni_variazioni.csv
+	$(INTESE) refdata zones data/zone_omogenee.csv --changes data/zone_omogenee_changes.csv --since 2015-09-17
+	$(INTESE) refdata organisations data/organisations_reference.csv
+
+demo: setup
+	$(INTESE) demo
+	$(INTESE) runserver 127.0.0.1:8000
+
+lint: python-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: python-deps
+	$(INTESE) check --fail-level WARNING
+	$(INTESE) makemigrations --check --dry-run
+
+test: system-packages setup lint check test-sqlite test-postgres
+
+# `--exitfirst` is not used: a broken run must show every failure. Exit code 5 ("no tests")
+# is an error here because pytest returns it as such.
+test-sqlite:
+	DATABASE_URL=sqlite:///var/test.sqlite3 INTESE_TESTING=true CHROMIUM=$(CHROMIUM) \
+	  $(VENV)/bin/pytest -p no:cacheprovider
+
+test-postgres:
+	@if $(PY) -c "import psycopg,sys; psycopg.connect('postgresql://postgres@127.0.0.1:5432/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+	  DATABASE_URL=$(PGURL) INTESE_TESTING=true CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -p no:cacheprovider; \
+	elif [ -n "$$CI" ]; then echo "PostgreSQL is not reachable and CI requires it"; exit 1; \
+	else echo "PostgreSQL not reachable: skipping the PostgreSQL run"; fi
+
+bench: setup
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules var

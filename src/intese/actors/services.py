@@ -1,0 +1,130 @@
+"""Every write on organisations goes through these functions."""
+
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from intese.actors.identifiers import (
+    compact_codice_fiscale,
+    compact_partita_iva,
+    normalise_ipa_code,
+)
+from intese.actors.models import Organisation, OrganisationKind
+from intese.core.concurrency import save_if_unchanged
+from intese.territory.models import Area
+from intese.territory.refdata import LoadReport, RefDataError, problem, read_csv
+
+
+@transaction.atomic
+def organisations_for_municipalities(*, province: Area) -> LoadReport:
+    """Give every Comune of a province its Organisation ("Comune di …"), once."""
+    report = LoadReport()
+    comuni = Area.objects.municipalities().filter(parent=province, valid_to__isnull=True)
+    have = set(
+        Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY, area__in=comuni)
+        .values_list("area_id", flat=True)
+    )
+    new = [
+        Organisation(kind=OrganisationKind.MUNICIPALITY, name=f"Comune di {area.name}", area=area)
+        for area in comuni
+        if area.pk not in have
+    ]
+    bulk_create_with_history(new, Organisation, batch_size=500)
+    report.created += [o.name for o in new]
+    report.unchanged += len(have)
+    return report
+
+
+REFERENCE_COLUMNS = ["kind", "name", "ipa_code", "codice_fiscale", "area_kind", "area_code",
+                     "website", "evidence", "source_url"]
+REFERENCE_FIELDS = ["kind", "name", "ipa_code", "codice_fiscale", "area_id", "website",
+                    "evidence", "source_url"]
+
+
+def _reference_row(path: Path, line: int, row: dict, problems: list[str]) -> Organisation | None:
+    area = None
+    if row["area_kind"].strip():
+        area = Area.objects.filter(kind=row["area_kind"].strip(), code=row["area_code"].strip()).first()
+        if area is None:
+            problems.append(problem(path, line, "area_code", _("area %(k)s %(c)s non caricata")
+                                    % {"k": row["area_kind"], "c": row["area_code"]}))
+            return None
+    organisation = Organisation(
+        kind=row["kind"].strip(), name=row["name"].strip(), area=area,
+        ipa_code=normalise_ipa_code(row["ipa_code"]),
+        codice_fiscale=compact_codice_fiscale(row["codice_fiscale"].strip()),
+        website=row["website"].strip(), evidence=row["evidence"].strip(),
+        source_url=row["source_url"].strip(),
+    )
+    try:
+        organisation.full_clean(exclude=["version"], validate_unique=False,
+                                validate_constraints=False)
+    except ValidationError as error:
+        for column, messages in error.message_dict.items():
+            problems += [problem(path, line, column, m) for m in messages]
+        return None
+    return organisation
+
+
+def _match(wanted: Organisation) -> Organisation | None:
+    """The same organisation already stored: by IPA code, by territory, or by name and kind."""
+    candidates = Organisation.objects.all()
+    if wanted.ipa_code and (found := candidates.filter(ipa_code=wanted.ipa_code).first()):
+        return found
+    if wanted.area_id and (found := candidates.filter(kind=wanted.kind, area=wanted.area).first()):
+        return found
+    return candidates.filter(kind=wanted.kind, name__iexact=wanted.name).first()
+
+
+@transaction.atomic
+def load_reference_organisations(path: Path) -> LoadReport:
+    """Create or complete the organisations of a reference file (codes kept with their source)."""
+    problems: list[str] = []
+    wanted = [_reference_row(path, line, row, problems)
+              for line, row in read_csv(path, REFERENCE_COLUMNS)]
+    if problems:
+        raise RefDataError(_("Il file delle organizzazioni contiene errori; nulla è stato modificato."),
+                           problems)
+    report = LoadReport()
+    for organisation in wanted:
+        current = _match(organisation)
+        if current is None:
+            organisation.save()
+            report.created.append(organisation.name)
+            continue
+        changed = [f for f in REFERENCE_FIELDS if getattr(current, f) != getattr(organisation, f)]
+        if not changed:
+            report.unchanged += 1
+            continue
+        for f in changed:
+            setattr(current, f, getattr(organisation, f))
+        current.version += 1
+        current.save()
+        report.changed.append(f"{current.name}: {', '.join(changed)}")
+    return report
+
+
+CONTACT_FIELDS = ["website", "pec", "codice_fiscale", "partita_iva", "ipa_code"]
+
+
+@transaction.atomic
+def organisation_update_contacts(*, organisation: Organisation, expected_version: int,
+                                 by, **values) -> Organisation:
+    """Change an organisation's codes and contacts, refusing a stale form (see Versioned)."""
+    unknown = set(values) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValueError(f"not contact fields: {sorted(unknown)}")
+    values["codice_fiscale"] = compact_codice_fiscale(values.get("codice_fiscale", ""))
+    values["partita_iva"] = compact_partita_iva(values.get("partita_iva", ""))
+    values["ipa_code"] = normalise_ipa_code(values.get("ipa_code", ""))
+    for name, value in values.items():
+        setattr(organisation, name, value)
+    organisation.full_clean(exclude=["version"])
+    organisation._history_user = by
+    save_if_unchanged(organisation, expected_version=expected_version)
+    return organisation
+
+

@@ -1,0 +1,128 @@
+"""Reads of the territory for pages and downloads, each in a fixed number of queries."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Prefetch
+
+from intese.territory.models import Area, ZoneMembership, today
+
+
+def body_area() -> Area | None:
+    """The area governed by the body that runs this installation (settings.INTESE_BODY_AREA)."""
+    kind, _sep, code = settings.INTESE_BODY_AREA.partition(":")
+    return Area.objects.filter(kind=kind, code=code).first()
+
+
+@dataclass
+class ZoneSummary:
+    zone: Area
+    municipalities: list[Area] = field(default_factory=list)
+
+    @property
+    def population(self) -> int:
+        return sum(m.population or 0 for m in self.municipalities)
+
+
+@dataclass
+class TerritoryOverview:
+    area: Area
+    zones: list[ZoneSummary]
+    outside_zones: list[Area]
+    municipality_count: int
+    population: int
+    population_year: int | None
+
+
+def territory_overview(area: Area, on: datetime.date | None = None) -> TerritoryOverview:
+    """The zones of an area with their Comuni on a day, and the Comuni in no zone (the capital).
+
+    Three queries whatever the number of Comuni: the Comuni with their zone, the zones, totals.
+    """
+    on = on or today()
+    memberships = ZoneMembership.objects.valid_on(on).select_related("zone").defer("zone__boundary")
+    comuni = list(
+        Area.objects.municipalities().valid_on(on).filter(parent=area).defer("boundary")
+        .prefetch_related(Prefetch("zone_memberships", queryset=memberships, to_attr="current"))
+        .order_by("name")
+    )
+    zones = {
+        z.pk: ZoneSummary(z)
+        for z in Area.objects.zones().valid_on(on).filter(parent=area).defer("boundary")
+    }
+    outside = []
+    for comune in comuni:
+        if comune.current and comune.current[0].zone_id in zones:
+            zones[comune.current[0].zone_id].municipalities.append(comune)
+        else:
+            outside.append(comune)
+    ordered = sorted(zones.values(), key=lambda s: s.zone.name)
+    return TerritoryOverview(
+        area=area, zones=ordered, outside_zones=outside, municipality_count=len(comuni),
+        population=sum(c.population or 0 for c in comuni),
+        population_year=max((c.population_year or 0 for c in comuni), default=None) or None,
+    )
+
+
+def zone_detail(code: str, on: datetime.date | None = None):
+    """A zone with its Comuni today and every Comune that joined or left it over time."""
+    on = on or today()
+    zone = Area.objects.zones().select_related("parent").get(code=code)
+    memberships = list(
+        zone.memberships.select_related("municipality").order_by("municipality__name", "valid_from")
+    )
+    current = [m for m in memberships if _holds(m, on)]
+    past = [m for m in memberships if not _holds(m, on)]
+    return zone, current, past
+
+
+def _holds(membership: ZoneMembership, on: datetime.date) -> bool:
+    starts = membership.valid_from is None or membership.valid_from <= on
+    ends = membership.valid_to is None or membership.valid_to > on
+    return starts and ends
+
+
+def municipality_detail(code: str):
+    comune = Area.objects.municipalities().select_related("parent").get(code=code)
+    memberships = list(comune.zone_memberships.select_related("zone").order_by("valid_from"))
+    return comune, memberships
+
+
+def map_features(area: Area, on: datetime.date | None = None) -> dict:
+    """GeoJSON of the zones of an area and of its Comuni in no zone, for the territory map."""
+    on = on or today()
+    overview = territory_overview(area, on)
+    shown = [s.zone.pk for s in overview.zones] + [c.pk for c in overview.outside_zones]
+    boundaries = dict(Area.objects.filter(pk__in=shown).values_list("pk", "boundary"))
+    features = [
+        _feature(s.zone, boundaries.get(s.zone.pk), len(s.municipalities), s.population)
+        for s in overview.zones
+    ]
+    features += [
+        _feature(c, boundaries.get(c.pk), 1, c.population or 0) for c in overview.outside_zones
+    ]
+    return {"type": "FeatureCollection", "features": [f for f in features if f["geometry"]]}
+
+
+def _feature(area: Area, boundary, municipalities: int, population: int) -> dict:
+    return {
+        "type": "Feature",
+        "geometry": boundary,
+        "properties": {
+            "name": area.name, "kind": area.kind, "url": area.get_absolute_url(),
+            "municipalities": municipalities, "population": population,
+        },
+    }
+
+
+def municipalities_for_download(area: Area, on: datetime.date | None = None):
+    """Rows of the open-data file of Comuni: code, name, population, zone on the day."""
+    on = on or today()
+    overview = territory_overview(area, on)
+    for summary in overview.zones:
+        for comune in summary.municipalities:
+            yield comune, summary.zone
+    for comune in overview.outside_zones:
+        yield comune, None
+
