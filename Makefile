@@ -19,6 +19,7 @@ help:
 
 setup: python-deps assets messages
 	$(INTESE) migrate --no-input
+	$(INTESE) collectstatic --no-input -v 0
 	$(MAKE) --no-print-directory refdata
 
 # Chromium for the browser tests and gettext for the translations come from Debian.

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "intese.access",
     "intese.portal",
     "intese.backoffice",
+    "intese.demo",
 ]
 
 MIDDLEWARE = [
@@ -128,6 +129,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if TESTING:
+    # Hashing strength is not under test; the default hasher would make each login cost ~0.3 s.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "backoffice:home"
 LOGOUT_REDIRECT_URL = "portal:home"

@@ -11,7 +11,7 @@ from intese.actors.identifiers import (
     validate_ipa_code,
     validate_partita_iva,
 )
-from intese.core.models import Validity, ValidityQuerySet, Versioned
+from intese.core.models import Validity, ValidityQuerySet, Versioned, WebAddressField
 from intese.territory.models import Area
 
 
@@ -66,10 +66,10 @@ class Organisation(Versioned):
     partita_iva = models.CharField(
         _("partita IVA"), max_length=11, blank=True, validators=[validate_partita_iva]
     )
-    website = models.URLField(_("sito web"), blank=True)
+    website = WebAddressField(_("sito web"), blank=True)
     pec = models.EmailField(_("PEC"), blank=True)
     evidence = models.CharField(_("attendibilità dei codici"), max_length=40, blank=True)
-    source_url = models.URLField(_("indirizzo della fonte"), max_length=500, blank=True)
+    source_url = WebAddressField(_("indirizzo della fonte"), max_length=500, blank=True)
 
     objects = OrganisationQuerySet.as_manager()
     history = HistoricalRecords()

@@ -48,3 +48,10 @@ class Validity(models.Model):
             name=name,
             violation_error_message=_("La data di fine deve seguire la data di inizio."),
         )
+
+
+class WebAddressField(models.URLField):
+    """A web address; forms assume https when the scheme is left out (Django 6 default)."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})

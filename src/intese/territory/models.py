@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from intese.core.models import Validity, ValidityQuerySet
+from intese.core.models import Validity, ValidityQuerySet, WebAddressField
 
 
 class AreaKind(models.TextChoices):
@@ -94,7 +94,7 @@ class Area(Validity):
     )
     source = models.CharField(_("fonte"), max_length=300, blank=True)
     evidence = models.CharField(_("attendibilità"), max_length=40, blank=True)
-    source_url = models.URLField(_("indirizzo della fonte"), max_length=500, blank=True)
+    source_url = WebAddressField(_("indirizzo della fonte"), max_length=500, blank=True)
 
     objects = AreaQuerySet.as_manager()
     history = HistoricalRecords()
@@ -138,7 +138,7 @@ class ZoneMembership(Validity):
         related_name="zone_memberships", limit_choices_to={"kind": AreaKind.MUNICIPALITY},
     )
     evidence = models.CharField(_("attendibilità"), max_length=40, blank=True)
-    source_url = models.URLField(_("indirizzo della fonte"), max_length=500, blank=True)
+    source_url = WebAddressField(_("indirizzo della fonte"), max_length=500, blank=True)
     note = models.TextField(_("nota"), blank=True)
 
     objects = ZoneMembershipQuerySet.as_manager()

@@ -1,0 +1,25 @@
+"""`intese demo`: the example accounts of the demo, one per role. Idempotent."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from intese.testing import personas
+
+
+class Command(BaseCommand):
+    help = "Crea gli account di esempio della demo (uno per ruolo)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true",
+                            help="crea gli account anche con DEBUG spento (mai in produzione)")
+
+    @transaction.atomic
+    def handle(self, *args, force=False, **options):
+        if not (settings.DEBUG or force):
+            raise CommandError("La demo crea account con una password nota: solo con DEBUG=true.")
+        people = personas.create_all()
+        self.stdout.write("Account di esempio (password: %s):" % personas.PASSWORD)
+        for name, user in people.by_name().items():
+            roles = ", ".join(str(a) for a in user.role_assignments.all()) or "nessun ruolo"
+            self.stdout.write(f"  {user.username:<26} {roles}  [{name}]")
