@@ -114,6 +114,18 @@ class Area(Validity):
     def __str__(self):
         return self.name
 
+    @property
+    def full_name(self) -> str:
+        """The name with its kind, as people say it: "Città metropolitana di Milano"."""
+        pattern = {
+            AreaKind.REGION: _("Regione %(name)s"),
+            AreaKind.PROVINCE: _("Provincia di %(name)s"),
+            AreaKind.METROPOLITAN_CITY: _("Città metropolitana di %(name)s"),
+            AreaKind.ZONE: _("Zona omogenea %(name)s"),
+            AreaKind.MUNICIPALITY: _("Comune di %(name)s"),
+        }[self.kind]
+        return pattern % {"name": self.name}
+
     def get_absolute_url(self):
         if self.kind == AreaKind.ZONE:
             return reverse("portal:zone", args=[self.code])
