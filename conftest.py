@@ -8,8 +8,14 @@ from intese.testing import personas
 REFDATA_COMMANDS = [
     ["load", "--province", "MI"],
     ["variations", "data/comuni_variazioni.csv"],
-    ["zones", "data/zone_omogenee.csv", "--changes", "data/zone_omogenee_changes.csv",
-     "--since", "2015-09-17"],
+    [
+        "zones",
+        "data/zone_omogenee.csv",
+        "--changes",
+        "data/zone_omogenee_changes.csv",
+        "--since",
+        "2015-09-17",
+    ],
     ["organisations", "data/organisations_reference.csv"],
 ]
 

@@ -34,15 +34,18 @@ def test_clicking_a_zone_on_the_map_opens_its_page(live_server, page, territory)
     assert page.get_by_role("heading", level=1).inner_text() == "Zona omogenea Nord Milano"
 
 
-@pytest.mark.parametrize("path", [
-    "/territorio/zone/adda-martesana/",
-    "/territorio/comuni/015081/",
-    "/soggetti/?q=milano",
-    "/open-data/",
-    "/accedi/",
-    "/accessibilita/",
-    "/privacy/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/territorio/zone/adda-martesana/",
+        "/territorio/comuni/015081/",
+        "/soggetti/?q=milano",
+        "/open-data/",
+        "/accedi/",
+        "/accessibilita/",
+        "/privacy/",
+    ],
+)
 def test_public_page_passes_axe(live_server, page, territory, path):
     page.goto(live_server.url + path)
     if page.locator("[data-map]").count():
@@ -63,6 +66,8 @@ def test_language_switch_shows_the_site_in_english_and_passes_axe(live_server, p
 def test_directory_filters_by_kind_without_reloading(live_server, page, territory):
     page.goto(live_server.url + "/soggetti/")
     page.select_option("#id-tipo", "region")
-    page.wait_for_function("document.querySelector('#directory-results').innerText.includes('Regione Lombardia')")
+    page.wait_for_function(
+        "document.querySelector('#directory-results').innerText.includes('Regione Lombardia')"
+    )
     assert "Comune di Rho" not in page.locator("#directory-results").inner_text()
     assert "tipo=region" in page.url

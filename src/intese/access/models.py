@@ -31,15 +31,30 @@ class RoleAssignmentQuerySet(ValidityQuerySet):
 class RoleAssignment(Validity):
     """A user holds a role, within an organisation or a zone where the role needs one."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("utente"),
-                             on_delete=models.CASCADE, related_name="role_assignments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("utente"),
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
     role = models.CharField(_("ruolo"), max_length=30, choices=Role.choices)
-    organisation = models.ForeignKey(Organisation, verbose_name=_("organizzazione"),
-                                     on_delete=models.CASCADE, null=True, blank=True,
-                                     related_name="role_assignments")
-    zone = models.ForeignKey(Area, verbose_name=_("zona omogenea"), on_delete=models.CASCADE,
-                             null=True, blank=True, related_name="role_assignments",
-                             limit_choices_to={"kind": AreaKind.ZONE})
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organizzazione"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+    )
+    zone = models.ForeignKey(
+        Area,
+        verbose_name=_("zona omogenea"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+        limit_choices_to={"kind": AreaKind.ZONE},
+    )
 
     objects = RoleAssignmentQuerySet.as_manager()
     history = HistoricalRecords()
@@ -50,12 +65,21 @@ class RoleAssignment(Validity):
         constraints = [
             Validity.period_constraint("role_assignment_valid_period"),
             models.CheckConstraint(
-                condition=(Q(role__in=list(SCOPED_BY_ORGANISATION)) & Q(organisation__isnull=False)
-                           & Q(zone__isnull=True))
-                | (Q(role__in=list(SCOPED_BY_ZONE)) & Q(zone__isnull=False)
-                   & Q(organisation__isnull=True))
-                | (~Q(role__in=list(SCOPED_BY_ORGANISATION | SCOPED_BY_ZONE))
-                   & Q(organisation__isnull=True) & Q(zone__isnull=True)),
+                condition=(
+                    Q(role__in=list(SCOPED_BY_ORGANISATION))
+                    & Q(organisation__isnull=False)
+                    & Q(zone__isnull=True)
+                )
+                | (
+                    Q(role__in=list(SCOPED_BY_ZONE))
+                    & Q(zone__isnull=False)
+                    & Q(organisation__isnull=True)
+                )
+                | (
+                    ~Q(role__in=list(SCOPED_BY_ORGANISATION | SCOPED_BY_ZONE))
+                    & Q(organisation__isnull=True)
+                    & Q(zone__isnull=True)
+                ),
                 name="role_scope_matches_role",
                 violation_error_message=_(
                     "Il referente di un partner e il membro di un organismo richiedono "

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale, iva
 
-IPA_CODE = re.compile(r"^[a-z0-9][a-z0-9_]{1,19}$")
+IPA_CODE = re.compile(r"[a-z0-9][a-z0-9_]{1,19}")
 
 
 def normalise_ipa_code(value: str) -> str:
@@ -16,11 +16,14 @@ def normalise_ipa_code(value: str) -> str:
 
 def validate_ipa_code(value: str) -> None:
     """IndicePA codes are short lowercase identifiers, e.g. c_f205 (Comune di Milano), r_lombar."""
-    if not IPA_CODE.match(value):
+    if not IPA_CODE.fullmatch(value):
         raise ValidationError(
-            _("«%(value)s» non è un codice IPA: lettere minuscole, cifre e trattino basso, "
-              "da 2 a 20 caratteri (es. c_f205)."),
-            params={"value": value}, code="ipa_code",
+            _(
+                "«%(value)s» non è un codice IPA: lettere minuscole, cifre e trattino basso, "
+                "da 2 a 20 caratteri (es. c_f205)."
+            ),
+            params={"value": value},
+            code="ipa_code",
         )
 
 
@@ -30,9 +33,12 @@ def validate_codice_fiscale(value: str) -> None:
         codicefiscale.validate(value)
     except StdnumError:
         raise ValidationError(
-            _("«%(value)s» non è un codice fiscale valido (11 cifre per gli enti, 16 caratteri "
-              "per le persone; controllare il carattere di controllo)."),
-            params={"value": value}, code="codice_fiscale",
+            _(
+                "«%(value)s» non è un codice fiscale valido (11 cifre per gli enti, 16 caratteri "
+                "per le persone; controllare il carattere di controllo)."
+            ),
+            params={"value": value},
+            code="codice_fiscale",
         ) from None
 
 
@@ -42,7 +48,8 @@ def validate_partita_iva(value: str) -> None:
     except StdnumError:
         raise ValidationError(
             _("«%(value)s» non è una partita IVA valida (11 cifre con cifra di controllo)."),
-            params={"value": value}, code="partita_iva",
+            params={"value": value},
+            code="partita_iva",
         ) from None
 
 

@@ -31,7 +31,9 @@ class OrganisationKind(models.TextChoices):
 
 
 TERRITORIAL_KINDS = {
-    OrganisationKind.REGION, OrganisationKind.METROPOLITAN_CITY, OrganisationKind.PROVINCE,
+    OrganisationKind.REGION,
+    OrganisationKind.METROPOLITAN_CITY,
+    OrganisationKind.PROVINCE,
     OrganisationKind.MUNICIPALITY,
 }
 
@@ -53,11 +55,18 @@ class Organisation(Versioned):
     kind = models.CharField(_("tipo"), max_length=30, choices=OrganisationKind.choices)
     name = models.CharField(_("denominazione"), max_length=300)
     area = models.ForeignKey(
-        Area, verbose_name=_("territorio"), on_delete=models.PROTECT, null=True, blank=True,
+        Area,
+        verbose_name=_("territorio"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="organisations",
     )
     ipa_code = models.CharField(
-        _("codice IPA"), max_length=20, blank=True, validators=[validate_ipa_code],
+        _("codice IPA"),
+        max_length=20,
+        blank=True,
+        validators=[validate_ipa_code],
         help_text=_("Codice dell'Indice dei domicili digitali della PA (IndicePA), es. c_f205."),
     )
     codice_fiscale = models.CharField(
@@ -80,17 +89,20 @@ class Organisation(Versioned):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["ipa_code"], condition=~Q(ipa_code=""), name="organisation_ipa_unique",
+                fields=["ipa_code"],
+                condition=~Q(ipa_code=""),
+                name="organisation_ipa_unique",
                 violation_error_message=_("Un'altra organizzazione ha già questo codice IPA."),
             ),
             models.UniqueConstraint(
-                fields=["codice_fiscale"], condition=~Q(codice_fiscale=""),
+                fields=["codice_fiscale"],
+                condition=~Q(codice_fiscale=""),
                 name="organisation_cf_unique",
                 violation_error_message=_("Un'altra organizzazione ha già questo codice fiscale."),
             ),
             models.UniqueConstraint(
-                fields=["kind", "area"], condition=Q(kind__in=["region", "metropolitan_city",
-                                                               "province", "municipality"]),
+                fields=["kind", "area"],
+                condition=Q(kind__in=["region", "metropolitan_city", "province", "municipality"]),
                 name="one_territorial_body_per_area",
                 violation_error_message=_("Questo territorio ha già il suo ente."),
             ),
@@ -137,10 +149,15 @@ class PostRole(models.TextChoices):
 class Post(Validity):
     """A person's role in an organisation over a period, e.g. the mayor of a Comune."""
 
-    person = models.ForeignKey(Person, verbose_name=_("persona"), on_delete=models.CASCADE,
-                               related_name="posts")
-    organisation = models.ForeignKey(Organisation, verbose_name=_("organizzazione"),
-                                     on_delete=models.CASCADE, related_name="posts")
+    person = models.ForeignKey(
+        Person, verbose_name=_("persona"), on_delete=models.CASCADE, related_name="posts"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organizzazione"),
+        on_delete=models.CASCADE,
+        related_name="posts",
+    )
     role = models.CharField(_("ruolo"), max_length=30, choices=PostRole.choices)
     note = models.CharField(_("nota"), max_length=300, blank=True)
 
@@ -167,12 +184,15 @@ class OrganisationMembership(Validity):
     """An organisation's membership of another over a period (a Comune in a Unione di Comuni,
     an association in a network)."""
 
-    member = models.ForeignKey(Organisation, verbose_name=_("membro"), on_delete=models.CASCADE,
-                               related_name="memberships")
-    group = models.ForeignKey(Organisation, verbose_name=_("di"), on_delete=models.CASCADE,
-                              related_name="members")
-    role = models.CharField(_("ruolo"), max_length=20, choices=MembershipRole.choices,
-                            default=MembershipRole.MEMBER)
+    member = models.ForeignKey(
+        Organisation, verbose_name=_("membro"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    group = models.ForeignKey(
+        Organisation, verbose_name=_("di"), on_delete=models.CASCADE, related_name="members"
+    )
+    role = models.CharField(
+        _("ruolo"), max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
 
     objects = ValidityQuerySet.as_manager()
     history = HistoricalRecords()
@@ -183,7 +203,8 @@ class OrganisationMembership(Validity):
         constraints = [
             Validity.period_constraint("organisation_membership_valid_period"),
             models.CheckConstraint(
-                condition=~Q(member=models.F("group")), name="membership_not_of_itself",
+                condition=~Q(member=models.F("group")),
+                name="membership_not_of_itself",
                 violation_error_message=_("Un'organizzazione non può aderire a se stessa."),
             ),
         ]

@@ -18,6 +18,7 @@ def organisation_detail(pk):
     organisation = Organisation.objects.select_related("area").filter(pk=pk).first()
     if organisation is None:
         raise Http404(_("Organizzazione non trovata."))
-    posts = list(Post.objects.valid_on(today()).filter(organisation=organisation)
-                 .select_related("person"))
+    posts = list(
+        Post.objects.valid_on(today()).filter(organisation=organisation).select_related("person")
+    )
     return organisation, posts

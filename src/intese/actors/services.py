@@ -24,8 +24,9 @@ def organisations_for_municipalities(*, province: Area) -> LoadReport:
     report = LoadReport()
     comuni = Area.objects.municipalities().filter(parent=province, valid_to__isnull=True)
     have = set(
-        Organisation.objects.filter(kind=OrganisationKind.MUNICIPALITY, area__in=comuni)
-        .values_list("area_id", flat=True)
+        Organisation.objects.filter(
+            kind=OrganisationKind.MUNICIPALITY, area__in=comuni
+        ).values_list("area_id", flat=True)
     )
     new = [
         Organisation(kind=OrganisationKind.MUNICIPALITY, name=f"Comune di {area.name}", area=area)
@@ -38,30 +39,60 @@ def organisations_for_municipalities(*, province: Area) -> LoadReport:
     return report
 
 
-REFERENCE_COLUMNS = ["kind", "name", "ipa_code", "codice_fiscale", "area_kind", "area_code",
-                     "website", "evidence", "source_url"]
-REFERENCE_FIELDS = ["kind", "name", "ipa_code", "codice_fiscale", "area_id", "website",
-                    "evidence", "source_url"]
+REFERENCE_COLUMNS = [
+    "kind",
+    "name",
+    "ipa_code",
+    "codice_fiscale",
+    "area_kind",
+    "area_code",
+    "website",
+    "evidence",
+    "source_url",
+]
+REFERENCE_FIELDS = [
+    "kind",
+    "name",
+    "ipa_code",
+    "codice_fiscale",
+    "area_id",
+    "website",
+    "evidence",
+    "source_url",
+]
 
 
 def _reference_row(path: Path, line: int, row: dict, problems: list[str]) -> Organisation | None:
     area = None
     if row["area_kind"].strip():
-        area = Area.objects.filter(kind=row["area_kind"].strip(), code=row["area_code"].strip()).first()
+        area = Area.objects.filter(
+            kind=row["area_kind"].strip(), code=row["area_code"].strip()
+        ).first()
         if area is None:
-            problems.append(problem(path, line, "area_code", _("area %(k)s %(c)s non caricata")
-                                    % {"k": row["area_kind"], "c": row["area_code"]}))
+            problems.append(
+                problem(
+                    path,
+                    line,
+                    "area_code",
+                    _("area %(k)s %(c)s non caricata")
+                    % {"k": row["area_kind"], "c": row["area_code"]},
+                )
+            )
             return None
     organisation = Organisation(
-        kind=row["kind"].strip(), name=row["name"].strip(), area=area,
+        kind=row["kind"].strip(),
+        name=row["name"].strip(),
+        area=area,
         ipa_code=normalise_ipa_code(row["ipa_code"]),
         codice_fiscale=compact_codice_fiscale(row["codice_fiscale"].strip()),
-        website=row["website"].strip(), evidence=row["evidence"].strip(),
+        website=row["website"].strip(),
+        evidence=row["evidence"].strip(),
         source_url=row["source_url"].strip(),
     )
     try:
-        organisation.full_clean(exclude=["version"], validate_unique=False,
-                                validate_constraints=False)
+        organisation.full_clean(
+            exclude=["version"], validate_unique=False, validate_constraints=False
+        )
     except ValidationError as error:
         for column, messages in error.message_dict.items():
             problems += [problem(path, line, column, m) for m in messages]
@@ -79,18 +110,49 @@ def _match(wanted: Organisation) -> Organisation | None:
     return candidates.filter(kind=wanted.kind, name__iexact=wanted.name).first()
 
 
+def _check_unique(path: Path, line: int, organisation: Organisation, current, problems) -> None:
+    """Uniqueness against the stored rows (the matched one excepted)."""
+    organisation.pk = current.pk if current else None
+    organisation._state.adding = current is None
+    try:
+        organisation.validate_constraints()
+    except ValidationError as error:
+        for message in error.messages:
+            problems.append(problem(path, line, "ipa_code / codice_fiscale", message))
+    finally:
+        organisation.pk, organisation._state.adding = None, True
+
+
+def _check_repeats(path: Path, rows: list[tuple[int, Organisation]], problems: list[str]) -> None:
+    seen: dict[tuple[str, str], int] = {}
+    for line, organisation in rows:
+        for column in ("ipa_code", "codice_fiscale"):
+            value = getattr(organisation, column)
+            if value and (first := seen.setdefault((column, value), line)) != line:
+                problems.append(
+                    problem(path, line, column, _("già usato alla riga %(n)d") % {"n": first})
+                )
+
+
 @transaction.atomic
 def load_reference_organisations(path: Path) -> LoadReport:
     """Create or complete the organisations of a reference file (codes kept with their source)."""
     problems: list[str] = []
-    wanted = [_reference_row(path, line, row, problems)
-              for line, row in read_csv(path, REFERENCE_COLUMNS)]
+    rows = [
+        (line, _reference_row(path, line, row, problems))
+        for line, row in read_csv(path, REFERENCE_COLUMNS)
+    ]
+    rows = [(line, o) for line, o in rows if o is not None]
+    matched = [(line, o, _match(o)) for line, o in rows]
+    for line, organisation, current in matched:
+        _check_unique(path, line, organisation, current, problems)
+    _check_repeats(path, rows, problems)
     if problems:
-        raise RefDataError(_("Il file delle organizzazioni contiene errori; nulla è stato modificato."),
-                           problems)
+        raise RefDataError(
+            _("Il file delle organizzazioni contiene errori; nulla è stato modificato."), problems
+        )
     report = LoadReport()
-    for organisation in wanted:
-        current = _match(organisation)
+    for _line, organisation, current in matched:
         if current is None:
             organisation.save()
             report.created.append(organisation.name)
@@ -111,20 +173,24 @@ CONTACT_FIELDS = ["website", "pec", "codice_fiscale", "partita_iva", "ipa_code"]
 
 
 @transaction.atomic
-def organisation_update_contacts(*, organisation: Organisation, expected_version: int,
-                                 by, **values) -> Organisation:
+def organisation_update_contacts(
+    *, organisation: Organisation, expected_version: int, by, **values
+) -> Organisation:
     """Change an organisation's codes and contacts, refusing a stale form (see Versioned)."""
     unknown = set(values) - set(CONTACT_FIELDS)
     if unknown:
         raise ValueError(f"not contact fields: {sorted(unknown)}")
-    values["codice_fiscale"] = compact_codice_fiscale(values.get("codice_fiscale", ""))
-    values["partita_iva"] = compact_partita_iva(values.get("partita_iva", ""))
-    values["ipa_code"] = normalise_ipa_code(values.get("ipa_code", ""))
+    normalisers = {
+        "codice_fiscale": compact_codice_fiscale,
+        "partita_iva": compact_partita_iva,
+        "ipa_code": normalise_ipa_code,
+    }
+    for name, normalise in normalisers.items():
+        if name in values:
+            values[name] = normalise(values[name] or "")
     for name, value in values.items():
         setattr(organisation, name, value)
     organisation.full_clean(exclude=["version"])
     organisation._history_user = by
     save_if_unchanged(organisation, expected_version=expected_version)
     return organisation
-
-

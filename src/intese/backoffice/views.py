@@ -17,12 +17,16 @@ from intese.core.permissions import authorize, requires
 @requires("intese.use_backoffice")
 def home(request):
     roles = roles_of(request.user)
-    return render(request, "backoffice/home.html", {
-        "assignments": request.user.role_assignments.select_related("organisation", "zone"),
-        "editable": organisations_editable_by(request.user).select_related("area")[:20],
-        "is_plan_office": request.user.has_perm("intese.view_plan_office"),
-        "roles": roles,
-    })
+    return render(
+        request,
+        "backoffice/home.html",
+        {
+            "assignments": request.user.role_assignments.select_related("organisation", "zone"),
+            "editable": organisations_editable_by(request.user).select_related("area")[:20],
+            "is_plan_office": request.user.has_perm("intese.view_plan_office"),
+            "roles": roles,
+        },
+    )
 
 
 @requires("intese.use_backoffice")
@@ -34,7 +38,8 @@ def organisation_contacts(request, pk):
         try:
             organisation_update_contacts(
                 organisation=Organisation.objects.get(pk=pk),
-                expected_version=form.cleaned_data["version"], by=request.user,
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
                 **{name: form.cleaned_data[name] for name in CONTACT_FIELDS},
             )
         except ValidationError as error:
@@ -44,5 +49,8 @@ def organisation_contacts(request, pk):
         else:
             messages.success(request, _("Dati di %(name)s salvati.") % {"name": organisation.name})
             return redirect("backoffice:home")
-    return render(request, "backoffice/organisation_contacts.html",
-                  {"organisation": organisation, "form": form})
+    return render(
+        request,
+        "backoffice/organisation_contacts.html",
+        {"organisation": organisation, "form": form},
+    )

@@ -18,8 +18,10 @@ def save_if_unchanged(instance: models.Model, *, expected_version: int) -> None:
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("save_if_unchanged must run inside a transaction")
-    claimed = type(instance).objects.filter(pk=instance.pk, version=expected_version).update(
-        version=models.F("version") + 1
+    claimed = (
+        type(instance)
+        .objects.filter(pk=instance.pk, version=expected_version)
+        .update(version=models.F("version") + 1)
     )
     if not claimed:
         raise StaleEdit(

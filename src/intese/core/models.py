@@ -33,7 +33,10 @@ class Validity(models.Model):
 
     valid_from = models.DateField(_("valido dal"), null=True, blank=True)
     valid_to = models.DateField(
-        _("valido fino al"), null=True, blank=True, help_text=_("Escluso: il primo giorno in cui non vale più.")
+        _("valido fino al"),
+        null=True,
+        blank=True,
+        help_text=_("Escluso: il primo giorno in cui non vale più."),
     )
 
     class Meta:

@@ -41,6 +41,9 @@ def authorize(request, permission: str, obj) -> None:
 def deny(request, permission: str, obj=None):
     security_log.warning(
         "access denied: user=%s permission=%s object=%s path=%r",
-        request.user.pk, permission, getattr(obj, "pk", None), request.path,
+        request.user.pk,
+        permission,
+        getattr(obj, "pk", None),
+        request.path,
     )
     raise PermissionDenied

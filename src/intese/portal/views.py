@@ -30,16 +30,22 @@ def _body_area_or_404():
 def home(request):
     area = territory.body_area()
     overview = territory.territory_overview(area) if area else None
-    return render(request, "portal/home.html", {
-        "overview": overview, "organisation_count": Organisation.objects.count(),
-    })
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "overview": overview,
+            "organisation_count": Organisation.objects.count(),
+        },
+    )
 
 
 @requires(PUBLIC)
 def territory_page(request):
     overview = territory.territory_overview(_body_area_or_404())
-    return render(request, "portal/territory.html", {"overview": overview,
-                                                     "openpolis_url": OPENPOLIS_URL})
+    return render(
+        request, "portal/territory.html", {"overview": overview, "openpolis_url": OPENPOLIS_URL}
+    )
 
 
 @requires(PUBLIC)
@@ -54,20 +60,33 @@ def zone_page(request, code):
         zone, current, past = territory.zone_detail(code)
     except Area.DoesNotExist:
         raise Http404(_("Zona non trovata.")) from None
-    return render(request, "portal/zone.html", {
-        "zone": zone, "current": current, "past": past,
-        "population": sum(m.municipality.population or 0 for m in current),
-        "openpolis_url": OPENPOLIS_URL,
-    })
+    return render(
+        request,
+        "portal/zone.html",
+        {
+            "zone": zone,
+            "current": current,
+            "past": past,
+            "population": sum(m.municipality.population or 0 for m in current),
+            "openpolis_url": OPENPOLIS_URL,
+        },
+    )
 
 
 @requires(PUBLIC)
 @cache_control(public=True, max_age=3600)
 def area_shape(request, kind, code):
-    area = get_object_or_404(Area.objects.only("name", "kind", "code", "boundary"), kind=kind, code=code)
-    feature = {"type": "Feature", "geometry": area.boundary,
-               "properties": {"name": area.name, "kind": area.kind}}
-    return JsonResponse({"type": "FeatureCollection", "features": [feature] if area.boundary else []})
+    area = get_object_or_404(
+        Area.objects.only("name", "kind", "code", "boundary"), kind=kind, code=code
+    )
+    feature = {
+        "type": "Feature",
+        "geometry": area.boundary,
+        "properties": {"name": area.name, "kind": area.kind},
+    }
+    return JsonResponse(
+        {"type": "FeatureCollection", "features": [feature] if area.boundary else []}
+    )
 
 
 @requires(PUBLIC)
@@ -76,10 +95,16 @@ def municipality_page(request, code):
         comune, memberships = territory.municipality_detail(code)
     except Area.DoesNotExist:
         raise Http404(_("Comune non trovato.")) from None
-    return render(request, "portal/municipality.html", {
-        "comune": comune, "memberships": memberships,
-        "organisations": list(comune.organisations.all()), "openpolis_url": OPENPOLIS_URL,
-    })
+    return render(
+        request,
+        "portal/municipality.html",
+        {
+            "comune": comune,
+            "memberships": memberships,
+            "organisations": list(comune.organisations.all()),
+            "openpolis_url": OPENPOLIS_URL,
+        },
+    )
 
 
 @requires(PUBLIC)
@@ -93,16 +118,24 @@ def directory(request):
         request.GET.get("pagina")
     )
     template = "portal/_directory_results.html" if request.htmx else "portal/directory.html"
-    return render(request, template, {
-        "page": page, "query": query, "kind": kind, "kinds": directory_counts(),
-    })
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "query": query,
+            "kind": kind,
+            "kinds": directory_counts(),
+        },
+    )
 
 
 @requires(PUBLIC)
 def organisation_page(request, pk):
     organisation, posts = organisation_detail(pk)
-    return render(request, "portal/organisation.html", {"organisation": organisation,
-                                                          "posts": posts})
+    return render(
+        request, "portal/organisation.html", {"organisation": organisation, "posts": posts}
+    )
 
 
 @requires(PUBLIC)
@@ -115,16 +148,32 @@ def municipalities_csv(request):
     """The Comuni of the body's area with zone and population: a streamed, formula-safe CSV."""
     area = _body_area_or_404()
     writer = csv.writer(Echo())
-    header = ["codice_istat", "comune", "codice_catastale", "zona_omogenea", "popolazione",
-              "anno_popolazione", "fonte"]
+    header = [
+        "codice_istat",
+        "comune",
+        "codice_catastale",
+        "zona_omogenea",
+        "popolazione",
+        "anno_popolazione",
+        "fonte",
+    ]
 
     def rows():
         yield writer.writerow(header)
         for comune, zone in territory.municipalities_for_download(area):
-            yield writer.writerow(neutralise([
-                comune.code, comune.name, comune.short_code, zone.name if zone else "",
-                comune.population, comune.population_year, comune.source,
-            ]))
+            yield writer.writerow(
+                neutralise(
+                    [
+                        comune.code,
+                        comune.name,
+                        comune.short_code,
+                        zone.name if zone else "",
+                        comune.population,
+                        comune.population_year,
+                        comune.source,
+                    ]
+                )
+            )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="comuni.csv"'

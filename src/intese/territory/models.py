@@ -22,11 +22,11 @@ class AreaKind(models.TextChoices):
 
 
 ISTAT_CODE_PATTERNS = {
-    AreaKind.REGION: r"^\d{2}$",
-    AreaKind.PROVINCE: r"^\d{3}$",
-    AreaKind.METROPOLITAN_CITY: r"^\d{3}$",
-    AreaKind.MUNICIPALITY: r"^\d{6}$",
-    AreaKind.ZONE: r"^[a-z0-9-]+$",
+    AreaKind.REGION: r"^[0-9]{2}\Z",
+    AreaKind.PROVINCE: r"^[0-9]{3}\Z",
+    AreaKind.METROPOLITAN_CITY: r"^[0-9]{3}\Z",
+    AreaKind.MUNICIPALITY: r"^[0-9]{6}\Z",
+    AreaKind.ZONE: r"^[a-z0-9-]+\Z",
 }
 
 istat_municipality_code = RegexValidator(
@@ -67,7 +67,7 @@ class Area(Validity):
     """
 
     kind = models.CharField(_("tipo"), max_length=20, choices=AreaKind.choices)
-    code = models.CharField(_("codice"), max_length=20)
+    code = models.CharField(_("codice"), max_length=40)
     name = models.CharField(_("nome"), max_length=200)
     short_code = models.CharField(
         _("sigla o codice catastale"),
@@ -85,11 +85,15 @@ class Area(Validity):
     )
     population = models.PositiveIntegerField(_("popolazione"), null=True, blank=True)
     population_year = models.PositiveSmallIntegerField(
-        _("anno della popolazione"), null=True, blank=True,
+        _("anno della popolazione"),
+        null=True,
+        blank=True,
         help_text=_("Popolazione residente al 1° gennaio di quest'anno."),
     )
     boundary = models.JSONField(
-        _("confine (GeoJSON)"), null=True, blank=True,
+        _("confine (GeoJSON)"),
+        null=True,
+        blank=True,
         help_text=_("Geometria semplificata per il web, in WGS 84 (EPSG:4326)."),
     )
     source = models.CharField(_("fonte"), max_length=300, blank=True)
@@ -105,7 +109,8 @@ class Area(Validity):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "code"], name="area_code_unique_per_kind",
+                fields=["kind", "code"],
+                name="area_code_unique_per_kind",
                 violation_error_message=_("Esiste già un'area di questo tipo con questo codice."),
             ),
             Validity.period_constraint("area_valid_period"),
@@ -142,12 +147,18 @@ class ZoneMembership(Validity):
     """A Comune belongs to a zona omogenea over a period; `evidence` says how we know it."""
 
     zone = models.ForeignKey(
-        Area, verbose_name=_("zona omogenea"), on_delete=models.PROTECT,
-        related_name="memberships", limit_choices_to={"kind": AreaKind.ZONE},
+        Area,
+        verbose_name=_("zona omogenea"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        limit_choices_to={"kind": AreaKind.ZONE},
     )
     municipality = models.ForeignKey(
-        Area, verbose_name=_("Comune"), on_delete=models.PROTECT,
-        related_name="zone_memberships", limit_choices_to={"kind": AreaKind.MUNICIPALITY},
+        Area,
+        verbose_name=_("Comune"),
+        on_delete=models.PROTECT,
+        related_name="zone_memberships",
+        limit_choices_to={"kind": AreaKind.MUNICIPALITY},
     )
     evidence = models.CharField(_("attendibilità"), max_length=40, blank=True)
     source_url = WebAddressField(_("indirizzo della fonte"), max_length=500, blank=True)
@@ -163,8 +174,11 @@ class ZoneMembership(Validity):
         constraints = [
             Validity.period_constraint("zone_membership_valid_period"),
             models.UniqueConstraint(
-                fields=["municipality", "valid_from"], name="one_zone_membership_per_start",
-                violation_error_message=_("Il Comune ha già un'appartenenza che inizia in questa data."),
+                fields=["municipality", "valid_from"],
+                name="one_zone_membership_per_start",
+                violation_error_message=_(
+                    "Il Comune ha già un'appartenenza che inizia in questa data."
+                ),
             ),
         ]
 

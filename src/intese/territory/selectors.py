@@ -43,7 +43,10 @@ def territory_overview(area: Area, on: datetime.date | None = None) -> Territory
     on = on or today()
     memberships = ZoneMembership.objects.valid_on(on).select_related("zone").defer("zone__boundary")
     comuni = list(
-        Area.objects.municipalities().valid_on(on).filter(parent=area).defer("boundary")
+        Area.objects.municipalities()
+        .valid_on(on)
+        .filter(parent=area)
+        .defer("boundary")
         .prefetch_related(Prefetch("zone_memberships", queryset=memberships, to_attr="current"))
         .order_by("name")
     )
@@ -59,7 +62,10 @@ def territory_overview(area: Area, on: datetime.date | None = None) -> Territory
             outside.append(comune)
     ordered = sorted(zones.values(), key=lambda s: s.zone.name)
     return TerritoryOverview(
-        area=area, zones=ordered, outside_zones=outside, municipality_count=len(comuni),
+        area=area,
+        zones=ordered,
+        outside_zones=outside,
+        municipality_count=len(comuni),
         population=sum(c.population or 0 for c in comuni),
         population_year=max((c.population_year or 0 for c in comuni), default=None) or None,
     )
@@ -110,8 +116,11 @@ def _feature(area: Area, boundary, municipalities: int, population: int) -> dict
         "type": "Feature",
         "geometry": boundary,
         "properties": {
-            "name": area.name, "kind": area.kind, "url": area.get_absolute_url(),
-            "municipalities": municipalities, "population": population,
+            "name": area.name,
+            "kind": area.kind,
+            "url": area.get_absolute_url(),
+            "municipalities": municipalities,
+            "population": population,
         },
     }
 
@@ -125,4 +134,3 @@ def municipalities_for_download(area: Area, on: datetime.date | None = None):
             yield comune, summary.zone
     for comune in overview.outside_zones:
         yield comune, None
-

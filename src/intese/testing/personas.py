@@ -42,16 +42,30 @@ def create_all() -> Personas:
     rho = Organisation.objects.get(area__code="015182")
     nord_milano = Area.objects.get(kind="zone", code="nord-milano")
     return Personas(
-        administrator=_user("amministratore", "Anna", "Amministratrice (esempio)", Role.ADMINISTRATOR),
+        administrator=_user(
+            "amministratore", "Anna", "Amministratrice (esempio)", Role.ADMINISTRATOR
+        ),
         plan_editor=_user("ufficio.piano", "Paolo", "Redattore (esempio)", Role.PLAN_EDITOR),
         plan_viewer=_user("consultazione", "Vera", "Lettrice (esempio)", Role.PLAN_VIEWER),
-        partner_sesto=_user("referente.sesto", "Sara", "Referente (esempio)", Role.PARTNER_REPORTER,
-                            organisation=sesto),
-        partner_rho=_user("referente.rho", "Rocco", "Referente (esempio)", Role.PARTNER_REPORTER,
-                          organisation=rho),
-        zone_coordinator=_user("coordinatore.nordmilano", "Carla", "Coordinatrice (esempio)",
-                               Role.ZONE_COORDINATOR, zone=nord_milano),
-        body_member=_user("forum.membro", "Marco", "Membro (esempio)", Role.BODY_MEMBER,
-                          organisation=sesto),
+        partner_sesto=_user(
+            "referente.sesto",
+            "Sara",
+            "Referente (esempio)",
+            Role.PARTNER_REPORTER,
+            organisation=sesto,
+        ),
+        partner_rho=_user(
+            "referente.rho", "Rocco", "Referente (esempio)", Role.PARTNER_REPORTER, organisation=rho
+        ),
+        zone_coordinator=_user(
+            "coordinatore.nordmilano",
+            "Carla",
+            "Coordinatrice (esempio)",
+            Role.ZONE_COORDINATOR,
+            zone=nord_milano,
+        ),
+        body_member=_user(
+            "forum.membro", "Marco", "Membro (esempio)", Role.BODY_MEMBER, organisation=sesto
+        ),
         no_role=_user("senza.ruolo", "Nino", "Senzaruolo (esempio)"),
     )

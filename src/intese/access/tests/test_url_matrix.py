@@ -4,8 +4,8 @@ The MATRIX below is the declared access policy. The walk fails when a route exis
 matrix does not cover, so every new page has to say who may see it and who may change it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 from django.contrib import admin
@@ -14,8 +14,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from intese.actors.models import Organisation
 
 OK, LOGIN, DENY = "ok", "login", "deny"
-ROLES = ["anonymous", "no_role", "administrator", "plan_editor", "plan_viewer", "partner_sesto",
-         "partner_rho", "zone_coordinator", "body_member"]
+ROLES = [
+    "anonymous",
+    "no_role",
+    "administrator",
+    "plan_editor",
+    "plan_viewer",
+    "partner_sesto",
+    "partner_rho",
+    "zone_coordinator",
+    "body_member",
+]
 EVERYONE = dict.fromkeys(ROLES, OK)
 ANY_ROLE = {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN, "no_role": DENY}
 
@@ -40,19 +49,27 @@ MATRIX = {
     "portal:home": Route(lambda: reverse("portal:home"), EVERYONE),
     "portal:territory": Route(lambda: reverse("portal:territory"), EVERYONE),
     "portal:territory_map": Route(lambda: reverse("portal:territory_map"), EVERYONE),
-    "portal:area_shape": Route(lambda: reverse("portal:area_shape", args=["zone", "sud-est"]), EVERYONE),
+    "portal:area_shape": Route(
+        lambda: reverse("portal:area_shape", args=["zone", "sud-est"]), EVERYONE
+    ),
     "portal:zone": Route(lambda: reverse("portal:zone", args=["nord-milano"]), EVERYONE),
     "portal:municipality": Route(lambda: reverse("portal:municipality", args=["015146"]), EVERYONE),
     "portal:directory": Route(lambda: reverse("portal:directory"), EVERYONE),
-    "portal:organisation": Route(lambda: reverse("portal:organisation", args=[sesto_pk()]), EVERYONE),
+    "portal:organisation": Route(
+        lambda: reverse("portal:organisation", args=[sesto_pk()]), EVERYONE
+    ),
     "portal:open_data": Route(lambda: reverse("portal:open_data"), EVERYONE),
     "portal:municipalities_csv": Route(lambda: reverse("portal:municipalities_csv"), EVERYONE),
     "portal:accessibility": Route(lambda: reverse("portal:accessibility"), EVERYONE),
     "portal:privacy": Route(lambda: reverse("portal:privacy"), EVERYONE),
     "login": Route(lambda: reverse("login"), EVERYONE),
     "logout": Route(lambda: reverse("logout"), EVERYONE, method="post"),
-    "set_language": Route(lambda: reverse("set_language"), EVERYONE, method="post",
-                          data={"language": "en", "next": "/"}),
+    "set_language": Route(
+        lambda: reverse("set_language"),
+        EVERYONE,
+        method="post",
+        data={"language": "en", "next": "/"},
+    ),
     "backoffice:home": Route(lambda: reverse("backoffice:home"), ANY_ROLE),
     # A partner reporter edits only their own organisation; the plan office edits every one.
     "backoffice:organisation_contacts": Route(
@@ -82,7 +99,8 @@ def test_every_route_is_in_the_declared_matrix():
 
 def test_every_project_view_declares_its_permission():
     missing = sorted(
-        name for name, callback in route_names()
+        name
+        for name, callback in route_names()
         if not name.startswith("admin:") and not hasattr(callback, "required_permission")
     )
     assert missing == []
@@ -91,7 +109,7 @@ def test_every_project_view_declares_its_permission():
 def outcome(response) -> str:
     if response.status_code == 403:
         return DENY
-    if response.status_code == 302 and "/accedi/" in response["Location"] or (
+    if (response.status_code == 302 and "/accedi/" in response["Location"]) or (
         response.status_code == 302 and "/admin/login/" in response["Location"]
     ):
         return LOGIN

@@ -197,11 +197,6 @@ def test_fields_other_than_codes_and_contacts_are_not_accepted(sesto, editor):
     assert stored(sesto) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="services.organisation_update_contacts sets codice_fiscale, partita_iva and ipa_code "
-    "to '' when they are not passed (values.get(name, '')), wiping the stored codes",
-)
 def test_changing_only_the_website_keeps_the_stored_codes(editor):
     milano = Organisation.objects.get(ipa_code="c_f205")
 

@@ -164,21 +164,11 @@ def test_an_organisation_without_codes_validates():
 # --- Anchoring: "$" also matches before a final newline -------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="identifiers.IPA_CODE ends with '$', which matches before a trailing newline; "
-    "use '\\Z' or IPA_CODE.fullmatch",
-)
 def test_an_ipa_code_with_a_trailing_newline_is_refused():
     with pytest.raises(ValidationError, match="codice IPA"):
         validate_ipa_code("c_f205\n")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="territory.models.ISTAT_CODE_PATTERNS use '^\\d{6}$': '$' accepts a trailing newline "
-    "and '\\d' accepts non-ASCII digits; use '^[0-9]{6}\\Z'",
-)
 @pytest.mark.parametrize("code", ["015146\n", "٠١٥١٤٦"], ids=["trailing newline", "arabic digits"])
 def test_an_istat_code_with_a_newline_or_non_ascii_digits_is_refused(code):
     with pytest.raises(ValidationError, match="codice ISTAT"):

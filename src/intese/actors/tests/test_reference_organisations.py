@@ -9,7 +9,6 @@ import io
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError
 
 from intese.actors.models import Organisation, OrganisationKind
 
@@ -164,12 +163,6 @@ def test_a_bad_codice_fiscale_is_refused_even_when_other_lines_would_change(tmp_
     assert Organisation.objects.get(ipa_code="r_lombar").website != "https://example.org"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IntegrityError,
-    reason="services.load_reference_organisations calls full_clean(validate_constraints=False) "
-    "and never checks uniqueness: the duplicate reaches the database as an IntegrityError",
-)
 def test_a_codice_fiscale_already_held_by_another_organisation_is_refused_naming_line(tmp_path):
     path = tmp_path / "organisations_reference.csv"
     path.write_text(

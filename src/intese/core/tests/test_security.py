@@ -63,8 +63,11 @@ def test_a_denied_request_is_logged_with_user_and_permission(client, people, cap
 def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "INTESE_TESTING")}
     env.update(DEBUG="false", INTESE_DATA_DIR=str(tmp_path))
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "intese", "check"], env=env, capture_output=True, text=True,
+    result = subprocess.run(
+        [sys.executable, "-m", "intese", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
         check=False,
     )
     assert result.returncode != 0

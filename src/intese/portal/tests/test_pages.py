@@ -53,8 +53,15 @@ def test_home_shows_the_real_counts(client):
 def test_territory_page_lists_the_seven_zones_and_milano_with_their_comuni(client):
     overview = client.get(reverse("portal:territory")).context["overview"]
     sizes = {s.zone.name: len(s.municipalities) for s in overview.zones}
-    assert sizes == {"Adda Martesana": 29, "Alto Milanese": 22, "Magentino e Abbiatense": 28,
-                     "Nord Milano": 6, "Nord Ovest": 16, "Sud Est": 15, "Sud Ovest": 16}
+    assert sizes == {
+        "Adda Martesana": 29,
+        "Alto Milanese": 22,
+        "Magentino e Abbiatense": 28,
+        "Nord Milano": 6,
+        "Nord Ovest": 16,
+        "Sud Est": 15,
+        "Sud Ovest": 16,
+    }
     assert [c.name for c in overview.outside_zones] == ["Milano"]
     assert overview.population == 3_219_391
 
@@ -85,7 +92,10 @@ def test_map_is_geojson_of_the_zones_and_the_capital(client):
 @pytest.mark.django_db
 def test_directory_searches_by_name_and_filters_by_kind(client):
     page = client.get(reverse("portal:directory"), {"q": "milano"}).context["page"]
-    assert {o.name for o in page.object_list} >= {"Comune di Milano", "Città metropolitana di Milano"}
+    assert {o.name for o in page.object_list} >= {
+        "Comune di Milano",
+        "Città metropolitana di Milano",
+    }
     page = client.get(reverse("portal:directory"), {"tipo": "region"}).context["page"]
     assert [o.name for o in page.object_list] == ["Regione Lombardia"]
     page = client.get(reverse("portal:directory"), {"q": "c_f205"}).context["page"]
@@ -120,6 +130,6 @@ def test_municipalities_csv_streams_every_comune_with_its_zone(client):
 def test_csv_export_neutralises_formulas(client):
     from intese.territory.models import Area
 
-    Area.objects.filter(code="015081").update(name="=HYPERLINK(\"http://x\")")
+    Area.objects.filter(code="015081").update(name='=HYPERLINK("http://x")')
     body = b"".join(client.get(reverse("portal:municipalities_csv")).streaming_content).decode()
     assert "'=HYPERLINK" in body

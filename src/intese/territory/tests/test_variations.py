@@ -150,11 +150,6 @@ def test_a_variations_file_without_a_required_column_is_refused(tmp_path):
     assert snapshot() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="refdata._upsert_predecessors updates whatever Comune has the predecessor code "
-    "without checking its name or that it is still open: a typo renames and closes a live Comune",
-)
 def test_a_predecessor_code_of_another_live_comune_is_refused(tmp_path):
     """A typo in a predecessor code (Bresso's 015032) must not rename and close Bresso."""
     bad = corrupted_copy(tmp_path, "015246 Zelo Surrigone", "015032 Zelo Surrigone")

@@ -216,11 +216,6 @@ def test_a_comune_moved_in_the_zones_file_changes_zone_and_the_original_file_res
     assert restored["areas"] == original["areas"]  # zone boundaries included
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="refdata._stints_for takes the first zone from history[0] (the first row of the "
-    "file) instead of the earliest change: sorted(history)[0]",
-)
 def test_the_rows_of_the_changes_file_may_come_in_any_order(tmp_path):
     """Cologno Monzese moved twice (a made-up earlier move): its first zone is the earliest one."""
     changes = tmp_path / "changes.csv"
@@ -309,11 +304,6 @@ def test_every_bad_line_is_reported_at_once(tmp_path):
     assert "riga 7, colonna «istat_code»" in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="refdata.read_csv reports a decoding error with the byte position in the whole "
-    "file (e.g. 'position 350'), not the line and column",
-)
 def test_a_zones_file_not_in_utf8_is_refused_naming_file_line_and_column(tmp_path):
     before = snapshot()
     text = corrupted_copy(tmp_path, ZONES, 3, "official_list", "lista ufficiale città").read_text(
@@ -371,11 +361,6 @@ def test_a_missing_zones_file_is_refused(tmp_path):
         load_zones(tmp_path / "nowhere.csv")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Area.code has max_length=20 but the zone code 'magentino-e-abbiatense' has 22 "
-    "characters: SQLite ignores the length, PostgreSQL refuses the zones load (DataError)",
-)
 def test_every_loaded_area_passes_model_validation():
     """What the loaders write fits the columns, whatever the database enforces."""
     problems = {}

