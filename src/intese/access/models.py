@@ -66,24 +66,25 @@ class RoleAssignment(Validity):
             Validity.period_constraint("role_assignment_valid_period"),
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=list(SCOPED_BY_ORGANISATION))
+                    Q(role__in=sorted(SCOPED_BY_ORGANISATION))
                     & Q(organisation__isnull=False)
                     & Q(zone__isnull=True)
                 )
                 | (
-                    Q(role__in=list(SCOPED_BY_ZONE))
+                    Q(role__in=sorted(SCOPED_BY_ZONE))
                     & Q(zone__isnull=False)
                     & Q(organisation__isnull=True)
                 )
                 | (
-                    ~Q(role__in=list(SCOPED_BY_ORGANISATION | SCOPED_BY_ZONE))
+                    ~Q(role__in=sorted(SCOPED_BY_ORGANISATION | SCOPED_BY_ZONE))
                     & Q(organisation__isnull=True)
                     & Q(zone__isnull=True)
                 ),
                 name="role_scope_matches_role",
                 violation_error_message=_(
                     "Il referente di un partner e il membro di un organismo richiedono "
-                    "un'organizzazione; il coordinatore di zona una zona; gli altri ruoli nessuna delle due."
+                    "un'organizzazione; il coordinatore di zona una zona; "
+                    "gli altri ruoli nessuna delle due."
                 ),
             ),
         ]

@@ -354,7 +354,7 @@ def _parse_mergers(path: Path) -> list[Merger]:
 
 @transaction.atomic
 def load_variations(path: Path) -> LoadReport:
-    """Record mergers: the new Comune exists from the date, its predecessors until the day before."""
+    """Record mergers: the new Comune exists from the date, its predecessors until then."""
     report = LoadReport()
     for merger in _parse_mergers(path):
         successor = merger.successor
@@ -398,7 +398,7 @@ def _upsert_predecessors(desired: list[Area], report: LoadReport) -> None:
             report.unchanged += 1
 
 
-# --- Zone omogenee ----------------------------------------------------------------------------------
+# --- Zone omogenee ---------------------------------------------------------------------------
 
 ZONE_COLUMNS = ["istat_code", "comune", "zona_omogenea", "evidence", "source_url"]
 CHANGE_COLUMNS = ["date", "istat_code", "comune", "from_zone", "to_zone", "act", "source_url"]

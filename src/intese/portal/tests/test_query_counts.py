@@ -33,7 +33,7 @@ def queries_for(client, url) -> int:
 
 
 def grow_the_territory(extra: int) -> None:
-    """Add Comuni to the metropolitan city and to Nord Milano, and organisations to the directory."""
+    """Add Comuni to the metropolitan city and Nord Milano, and organisations to the directory."""
     metro = Area.objects.get(kind="metropolitan_city", code="015")
     zone = Area.objects.get(kind="zone", code="nord-milano")
     for _ in range(extra):
