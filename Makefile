@@ -10,7 +10,8 @@ PGURL   ?= postgres://postgres@127.0.0.1:5432/intese_test
 CHROMIUM ?= /usr/bin/chromium
 export DEBUG ?= true
 
-.PHONY: help setup system-packages python-deps assets messages refdata demo serve test lint \
+
+.PHONY: lock help setup system-packages python-deps assets messages refdata demo serve test lint \
         test-sqlite test-postgres check bench clean
 
 help:
@@ -31,11 +32,15 @@ system-packages:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-$(VENV)/.installed: pyproject.toml
+# requirements.lock pins every transitive dependency (refresh: make lock).
+$(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -c requirements.lock -e '.[test]'
 	touch $@
+
+lock: python-deps
+	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
 
 python-deps: $(VENV)/.installed
 

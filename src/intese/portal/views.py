@@ -29,12 +29,12 @@ def _body_area_or_404():
 @requires(PUBLIC)
 def home(request):
     area = territory.body_area()
-    overview = territory.territory_overview(area) if area else None
+    totals = territory.territory_totals(area) if area else None
     return render(
         request,
         "portal/home.html",
         {
-            "overview": overview,
+            "totals": totals,
             "organisation_count": Organisation.objects.count(),
         },
     )

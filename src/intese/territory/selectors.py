@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch, Sum
 
 from intese.territory.models import Area, ZoneMembership, today
 
@@ -71,6 +71,28 @@ def territory_overview(area: Area, on: datetime.date | None = None) -> Territory
     )
 
 
+@dataclass
+class TerritoryTotals:
+    area: Area
+    municipality_count: int
+    zone_count: int
+    population: int
+    population_year: int | None
+
+
+def territory_totals(area: Area, on: datetime.date | None = None) -> TerritoryTotals:
+    """Counts for the home page, computed in SQL: two queries whatever the size of the area."""
+    on = on or today()
+    comuni = (
+        Area.objects.municipalities()
+        .valid_on(on)
+        .filter(parent=area)
+        .aggregate(count=Count("pk"), population=Sum("population"), year=Max("population_year"))
+    )
+    zones = Area.objects.zones().valid_on(on).filter(parent=area).count()
+    return TerritoryTotals(area, comuni["count"], zones, comuni["population"] or 0, comuni["year"])
+
+
 def zone_detail(code: str, on: datetime.date | None = None):
     """A zone with its Comuni today and every Comune that joined or left it over time."""
     on = on or today()
@@ -96,18 +118,18 @@ def municipality_detail(code: str):
 
 
 def map_features(area: Area, on: datetime.date | None = None) -> dict:
-    """GeoJSON of the zones of an area and of its Comuni in no zone, for the territory map."""
+    """GeoJSON of the zones of an area and of its Comuni in no zone, for the territory map.
+
+    Counts and population are aggregated in SQL; two queries whatever the number of Comuni.
+    """
     on = on or today()
-    overview = territory_overview(area, on)
-    shown = [s.zone.pk for s in overview.zones] + [c.pk for c in overview.outside_zones]
-    boundaries = dict(Area.objects.filter(pk__in=shown).values_list("pk", "boundary"))
-    features = [
-        _feature(s.zone, boundaries.get(s.zone.pk), len(s.municipalities), s.population)
-        for s in overview.zones
-    ]
-    features += [
-        _feature(c, boundaries.get(c.pk), 1, c.population or 0) for c in overview.outside_zones
-    ]
+    zones = Area.objects.zones().valid_on(on).filter(parent=area).with_current_members(on)
+    in_a_zone = ZoneMembership.objects.valid_on(on).values("municipality")
+    outside = (
+        Area.objects.municipalities().valid_on(on).filter(parent=area).exclude(pk__in=in_a_zone)
+    )
+    features = [_feature(z, z.boundary, z.member_count, z.member_population or 0) for z in zones]
+    features += [_feature(c, c.boundary, 1, c.population or 0) for c in outside]
     return {"type": "FeatureCollection", "features": [f for f in features if f["geometry"]]}
 
 

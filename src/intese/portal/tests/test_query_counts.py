@@ -58,7 +58,7 @@ def test_page_queries_do_not_grow_with_the_data(client, page):
 
 
 @pytest.mark.django_db
-def test_territory_page_takes_three_queries(client, django_assert_num_queries):
+def test_territory_page_takes_four_queries(client, django_assert_num_queries):
     # 1 the metropolitan city, 2 its Comuni, 3 their current zone memberships, 4 the zones
     with django_assert_num_queries(4):
         client.get(reverse("portal:territory"))
