@@ -43,6 +43,18 @@ rules.add_perm("intese.view_public", rules.always_allow)
 rules.add_perm("intese.use_backoffice", has_any_role)
 rules.add_perm("intese.administer", is_administrator)
 rules.add_perm("intese.view_plan_office", is_plan_office)
+
+
+@rules.predicate
+def can_open_agreement(user, agreement):
+    from intese.access.scopes import agreements_visible_to
+
+    return agreement is not None and agreements_visible_to(user).filter(pk=agreement.pk).exists()
+
+
+rules.add_perm("agreements.view_registry", has_any_role)
+rules.add_perm("agreements.view_agreement", is_plan_office | can_open_agreement)
+rules.add_perm("agreements.edit_registry", is_plan_editor)
 # A partner reporter keeps their own organisation's codes and contacts up to date.
 rules.add_perm("actors.change_organisation_contacts", is_plan_editor | reports_for)
 

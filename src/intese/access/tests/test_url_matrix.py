@@ -1,82 +1,22 @@
 """Who may open what: every route of the project, for every role.
 
-The MATRIX below is the declared access policy. The walk fails when a route exists that the
+MATRIX, gathered from the routes_*.py modules beside this file, is the declared access policy. The walk fails when a route exists that the
 matrix does not cover, so every new page has to say who may see it and who may change it.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import importlib
+from pathlib import Path
 
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from intese.actors.models import Organisation
+from intese.access.tests.matrix import DENY, LOGIN, OK, ROLES, only
 
-OK, LOGIN, DENY = "ok", "login", "deny"
-ROLES = [
-    "anonymous",
-    "no_role",
-    "administrator",
-    "plan_editor",
-    "plan_viewer",
-    "partner_sesto",
-    "partner_rho",
-    "zone_coordinator",
-    "body_member",
-]
-EVERYONE = dict.fromkeys(ROLES, OK)
-ANY_ROLE = {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN, "no_role": DENY}
+MATRIX = {}
+for module in sorted(Path(__file__).parent.glob("routes_*.py")):
+    MATRIX.update(importlib.import_module(f"intese.access.tests.{module.stem}").ROUTES)
 
-
-def only(*roles, otherwise=DENY):
-    return {r: OK if r in roles else (LOGIN if r == "anonymous" else otherwise) for r in ROLES}
-
-
-@dataclass
-class Route:
-    url: Callable[[], str]
-    expect: dict
-    method: str = "get"
-    data: dict | None = None
-
-
-def sesto_pk():
-    return Organisation.objects.get(area__code="015209").pk
-
-
-MATRIX = {
-    "portal:home": Route(lambda: reverse("portal:home"), EVERYONE),
-    "portal:territory": Route(lambda: reverse("portal:territory"), EVERYONE),
-    "portal:territory_map": Route(lambda: reverse("portal:territory_map"), EVERYONE),
-    "portal:area_shape": Route(
-        lambda: reverse("portal:area_shape", args=["zone", "sud-est"]), EVERYONE
-    ),
-    "portal:zone": Route(lambda: reverse("portal:zone", args=["nord-milano"]), EVERYONE),
-    "portal:municipality": Route(lambda: reverse("portal:municipality", args=["015146"]), EVERYONE),
-    "portal:directory": Route(lambda: reverse("portal:directory"), EVERYONE),
-    "portal:organisation": Route(
-        lambda: reverse("portal:organisation", args=[sesto_pk()]), EVERYONE
-    ),
-    "portal:open_data": Route(lambda: reverse("portal:open_data"), EVERYONE),
-    "portal:municipalities_csv": Route(lambda: reverse("portal:municipalities_csv"), EVERYONE),
-    "portal:accessibility": Route(lambda: reverse("portal:accessibility"), EVERYONE),
-    "portal:privacy": Route(lambda: reverse("portal:privacy"), EVERYONE),
-    "login": Route(lambda: reverse("login"), EVERYONE),
-    "logout": Route(lambda: reverse("logout"), EVERYONE, method="post"),
-    "set_language": Route(
-        lambda: reverse("set_language"),
-        EVERYONE,
-        method="post",
-        data={"language": "en", "next": "/"},
-    ),
-    "backoffice:home": Route(lambda: reverse("backoffice:home"), ANY_ROLE),
-    # A partner reporter edits only their own organisation; the plan office edits every one.
-    "backoffice:organisation_contacts": Route(
-        lambda: reverse("backoffice:organisation_contacts", args=[sesto_pk()]),
-        only("administrator", "plan_editor", "partner_sesto"),
-    ),
-}
 # The admin site is one policy for all its pages: the administrator role, nobody else.
 ADMIN_POLICY = only("administrator", otherwise=LOGIN)
 
