@@ -52,9 +52,9 @@ def can_open_agreement(user, agreement):
     return agreement is not None and agreements_visible_to(user).filter(pk=agreement.pk).exists()
 
 
-rules.add_perm("agreements.view_registry", has_any_role)
-rules.add_perm("agreements.view_agreement", is_plan_office | can_open_agreement)
-rules.add_perm("agreements.edit_registry", is_plan_editor)
+rules.add_perm("agreements.browse", has_any_role)
+rules.add_perm("agreements.open", is_plan_office | can_open_agreement)
+rules.add_perm("agreements.manage", is_plan_editor)
 # A partner reporter keeps their own organisation's codes and contacts up to date.
 rules.add_perm("actors.change_organisation_contacts", is_plan_editor | reports_for)
 

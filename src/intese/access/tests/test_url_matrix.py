@@ -1,7 +1,7 @@
 """Who may open what: every route of the project, for every role.
 
-MATRIX, gathered from the routes_*.py modules beside this file, is the declared access policy. The walk fails when a route exists that the
-matrix does not cover, so every new page has to say who may see it and who may change it.
+MATRIX, gathered from the routes_*.py modules beside this file, is the declared access
+policy. The walk fails when a route exists that the matrix does not cover, so every new page has to say who may see it and who may change it.
 """
 
 import importlib
