@@ -1,7 +1,8 @@
 """Who may open what: every route of the project, for every role.
 
 MATRIX, gathered from the routes_*.py modules beside this file, is the declared access
-policy. The walk fails when a route exists that the matrix does not cover, so every new page has to say who may see it and who may change it.
+policy. The walk fails when a route exists that the matrix does not cover, so every new page
+has to say who may see it and who may change it.
 """
 
 import importlib
@@ -73,7 +74,8 @@ def admin_urls():
     for model in admin.site._registry:
         opts = model._meta
         yield reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-        if opts.app_label not in ("axes",):  # axes keeps its login records read-only
+        if opts.app_label != "axes" and opts.label != "agreements.Document":
+            # read-only in the admin: login records; documents (uploads go through checks)
             yield reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
 
 
