@@ -314,3 +314,74 @@ def validation_messages(error: ValidationError) -> list[str]:
         for field, messages in error.message_dict.items()
         for m in messages
     ]
+
+
+# The actions that bring a newly registered agreement to a status it already has in reality.
+PATHS = {
+    Status.PROPOSED: [],
+    Status.UNDER_REVIEW: ["start_review"],
+    Status.APPROVED: ["start_review", "approve"],
+    Status.SIGNED: ["start_review", "approve", "sign"],
+    Status.IN_PROGRESS: ["start_review", "approve", "sign", "start"],
+    Status.SUSPENDED: ["start_review", "approve", "sign", "start", "suspend"],
+    Status.CONCLUDED: ["start_review", "approve", "sign", "start", "conclude"],
+    Status.EXPIRED: ["start_review", "approve", "sign", "start", "expire"],
+    Status.REVOKED: ["start_review", "revoke"],
+}
+
+
+def _replay_date(agreement: Agreement, action: str, today: datetime.date) -> datetime.date:
+    approving = agreement.acts.filter(approves=True).order_by("date").first()
+    stipulated = stipulation_date(agreement)
+    if action in ("start_review", "approve"):
+        return approving.date if approving else today
+    if action == "sign":
+        return stipulated or today
+    if action == "start":
+        return (
+            max(filter(None, [agreement.effective_from, stipulated]))
+            if (agreement.effective_from or stipulated)
+            else today
+        )
+    if action == "expire":
+        return agreement.expires_on or today
+    return today
+
+
+@transaction.atomic
+def agreement_bring_to(
+    *, agreement: Agreement, status: str, by, today: datetime.date, note: str
+) -> list[StatusChange]:
+    """Register that an agreement already is in `status`: replay the lifecycle up to it.
+
+    Every step keeps its checks (coherence, approving act, signatures, expiry), so an
+    agreement reaches a status only with the facts that the status requires. Dates come from
+    the acts, signatures and validity; `note` says why the steps were replayed.
+    """
+    if agreement.status != Status.PROPOSED:
+        raise AgreementError(
+            _("Solo una proposta appena registrata può essere portata a uno stato.")
+        )
+    steps = []
+    last_act = agreement.acts.order_by("-date").first()
+    for action in PATHS[Status(status)]:
+        if action == "sign" and agreement.status == Status.SIGNED:
+            continue  # the last signature already stipulated it
+        step = lifecycle.ACTIONS[action]
+        act = (
+            agreement.acts.filter(approves=True).order_by("date").first()
+            if action == "approve"
+            else (last_act if step.needs_act else None)
+        )
+        steps.append(
+            agreement_transition(
+                agreement=agreement,
+                action=action,
+                on=_replay_date(agreement, action, today),
+                by=by,
+                act=act,
+                note=note,
+            )
+        )
+        agreement.refresh_from_db()
+    return steps

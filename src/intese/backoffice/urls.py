@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from intese.backoffice import views
 
@@ -7,4 +7,7 @@ app_name = "backoffice"
 urlpatterns = [
     path("", views.home, name="home"),
     path("soggetti/<int:pk>/contatti/", views.organisation_contacts, name="organisation_contacts"),
+    path("intese/", include("intese.backoffice.urls_agreements")),
+    path("intese/", include("intese.backoffice.urls_spreadsheets")),
+    path("intese/", include("intese.backoffice.urls_documents")),
 ]

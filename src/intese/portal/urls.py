@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from intese.portal import views
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("open-data/comuni.csv", views.municipalities_csv, name="municipalities_csv"),
     path("accessibilita/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
+    path("trasparenza/", include("intese.portal.urls_transparency")),
 ]
