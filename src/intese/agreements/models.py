@@ -96,7 +96,15 @@ class AgreementQuerySet(models.QuerySet):
         )
 
     def with_planned_expenditure(self):
-        return self.annotate(planned_expenditure=Sum("funding_lines__amount"))
+        """Sum of the funding lines, as a subquery so that other joins cannot multiply it."""
+        totals = (
+            FundingLine.objects.filter(agreement=models.OuterRef("pk"))
+            .order_by()
+            .values("agreement")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        return self.annotate(planned_expenditure=models.Subquery(totals))
 
     def search(self, text: str):
         text = text.strip()

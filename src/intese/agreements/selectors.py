@@ -13,6 +13,7 @@ from intese.agreements.models import (
     Status,
     StatusChange,
 )
+from intese.agreements.services import LIFECYCLE_REASON
 
 EXPIRY_WINDOW_DAYS = 90
 STALLED_AFTER_DAYS = 180
@@ -104,9 +105,46 @@ def agreement_detail(queryset, code: str) -> Agreement:
     )
 
 
+TIMELINE_FIELDS = [
+    "code",
+    "title",
+    "summary",
+    "kind_id",
+    "legal_basis",
+    "parent_id",
+    "coherence_statement",
+    "is_public",
+    "effective_from",
+    "expires_on",
+    "renewal",
+    "example_fields",
+    "source_note",
+]
+
+
 def timeline(agreement: Agreement, limit: int = 200):
-    """Status changes and edits of the agreement, newest first, as (date, kind, text, user)."""
-    events = [(c.recorded_at, "status", c, c.by) for c in agreement.status_changes.all()]
-    history = agreement.history.select_related("history_user").order_by("-history_date")[:limit]
-    events += [(h.history_date, "edit", h, h.history_user) for h in history]
+    """Lifecycle steps and edits of the agreement, newest first: (when, kind, event, user, fields).
+
+    Edits name the fields they changed, found by comparing consecutive history rows in Python
+    (one query); the history rows written by lifecycle steps are left out, the steps stand.
+    """
+    events = [(c.recorded_at, "status", c, c.by, []) for c in agreement.status_changes.all()]
+    records = list(
+        agreement.history.select_related("history_user").order_by("history_date")[:limit]
+    )
+    previous = None
+    for record in records:
+        changed = (
+            []
+            if previous is None
+            else [
+                Agreement._meta.get_field(f.removesuffix("_id")).verbose_name
+                for f in TIMELINE_FIELDS
+                if getattr(record, f) != getattr(previous, f)
+            ]
+        )
+        previous = record
+        if (record.history_change_reason or "").startswith(LIFECYCLE_REASON):
+            continue
+        events.append((record.history_date, "edit", record, record.history_user, changed))
     return sorted(events, key=lambda e: e[0], reverse=True)

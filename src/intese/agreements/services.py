@@ -39,6 +39,9 @@ AGREEMENT_FIELDS = [
 ]
 
 
+LIFECYCLE_REASON = "lifecycle:"  # marks history rows written by a transition (see selectors)
+
+
 class AgreementError(DomainError):
     """A rule of the agreements registry refused a change."""
 
@@ -154,7 +157,7 @@ def agreement_transition(
     if new_expires_on is not None:
         agreement.expires_on = new_expires_on
     agreement._history_user = by
-    agreement._change_reason = f"{action}: {note}"[:100]
+    agreement._change_reason = f"{LIFECYCLE_REASON}{action}"
     save_if_unchanged(
         agreement,
         expected_version=agreement.version if expected_version is None else expected_version,

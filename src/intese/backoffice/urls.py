@@ -7,7 +7,8 @@ app_name = "backoffice"
 urlpatterns = [
     path("", views.home, name="home"),
     path("soggetti/<int:pk>/contatti/", views.organisation_contacts, name="organisation_contacts"),
-    path("intese/", include("intese.backoffice.urls_agreements")),
     path("intese/", include("intese.backoffice.urls_spreadsheets")),
     path("intese/", include("intese.backoffice.urls_documents")),
+    # Last: its "<code>/" pattern would otherwise shadow the fixed paths above.
+    path("intese/", include("intese.backoffice.urls_agreements")),
 ]

@@ -4,7 +4,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from intese.demo.agreements import load_demo_agreements
 from intese.testing import personas
+
+DEMO_AGREEMENTS = settings.PROJECT_DIR / "data" / "demo" / "agreements.json"
 
 
 class Command(BaseCommand):
@@ -22,6 +25,8 @@ class Command(BaseCommand):
         if not (settings.DEBUG or force):
             raise CommandError("La demo crea account con una password nota: solo con DEBUG=true.")
         people = personas.create_all()
+        created = load_demo_agreements(DEMO_AGREEMENTS, by=people.plan_editor)
+        self.stdout.write(f"Intese dimostrative create: {len(created)}")
         self.stdout.write(f"Account di esempio (password: {personas.PASSWORD}):")
         for name, user in people.by_name().items():
             roles = ", ".join(str(a) for a in user.role_assignments.all()) or "nessun ruolo"

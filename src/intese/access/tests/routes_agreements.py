@@ -1,0 +1,65 @@
+"""Access policy of the registry of agreements in the reserved area.
+
+The plan office sees the whole registry; partners, zone coordinators and body members see the
+agreements they are party to, that cover their zone, or that are public; only plan-office
+editors and administrators change anything.
+"""
+
+from intese.access.tests.matrix import ANY_ROLE, Route, only, reverse
+
+EDITORS = only("administrator", "plan_editor")
+
+
+def agreement_code():
+    """A private agreement that only the plan office (and its parties) may open."""
+    from intese.agreements.models import Agreement
+    from intese.testing import agreements as build
+
+    existing = Agreement.objects.filter(code="MATRICE").first()
+    if existing:
+        return existing.code
+    agreement = build.proposal(code="MATRICE", is_public=False)
+    return agreement.code
+
+
+def commitment_pk():
+    from intese.agreements import services
+    from intese.agreements.models import Agreement
+    from intese.testing import agreements as build
+
+    agreement = Agreement.objects.get(code=agreement_code())
+    commitment = agreement.commitments.first() or services.commitment_add(
+        agreement=agreement, by=None, title="Cabina di regia", responsible=build.cmm()
+    )
+    return commitment.pk
+
+
+def party_pk():
+    from intese.agreements.models import Agreement
+
+    return Agreement.objects.get(code=agreement_code()).parties.first().pk
+
+
+def on_agreement(name, *extra):
+    return lambda: reverse(f"backoffice:{name}", args=[agreement_code(), *[e() for e in extra]])
+
+
+PLAN_OFFICE = only("administrator", "plan_editor", "plan_viewer")
+
+ROUTES = {
+    "backoffice:agreements": Route(lambda: reverse("backoffice:agreements"), ANY_ROLE),
+    "backoffice:agreement_create": Route(lambda: reverse("backoffice:agreement_create"), EDITORS),
+    # Private, and none of the personas' organisations or zones is in it: the plan office only.
+    "backoffice:agreement": Route(on_agreement("agreement"), PLAN_OFFICE),
+    "backoffice:agreement_edit": Route(on_agreement("agreement_edit"), EDITORS),
+    "backoffice:agreement_transition": Route(
+        lambda: reverse("backoffice:agreement_transition", args=[agreement_code(), "start_review"]),
+        EDITORS,
+    ),
+    "backoffice:party_add": Route(on_agreement("party_add"), EDITORS),
+    "backoffice:party_sign": Route(on_agreement("party_sign", party_pk), EDITORS),
+    "backoffice:act_add": Route(on_agreement("act_add"), EDITORS),
+    "backoffice:commitment_add": Route(on_agreement("commitment_add"), EDITORS),
+    "backoffice:milestone_add": Route(on_agreement("milestone_add", commitment_pk), EDITORS),
+    "backoffice:funding_add": Route(on_agreement("funding_add"), EDITORS),
+}

@@ -1,0 +1,256 @@
+"""The registry of agreements in the reserved area: list, page, forms and lifecycle actions."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_htmx.http import HttpResponseClientRedirect
+
+from intese.access.scopes import agreements_visible_to
+from intese.agreements import lifecycle, selectors, services
+from intese.agreements.models import Agreement, Commitment, Party
+from intese.backoffice import forms_agreements as forms
+from intese.core.errors import DomainError
+from intese.core.permissions import authorize, requires
+
+PAGE_SIZE = 50
+
+
+def _agreement_for(request, code, permission="agreements.open") -> Agreement:
+    agreement = get_object_or_404(Agreement.objects.select_related("kind"), code=code)
+    authorize(request, permission, agreement)
+    return agreement
+
+
+def _done(request, agreement, message):
+    messages.success(request, message)
+    if request.htmx:
+        return HttpResponseClientRedirect(agreement.get_absolute_url())
+    return redirect(agreement)
+
+
+def _refused(form, error):
+    if isinstance(error, ValidationError):
+        for message in services.validation_messages(error):
+            form.add_error(None, message)
+    else:
+        form.add_error(None, error.message)
+
+
+@requires("agreements.browse")
+def agreement_list(request):
+    filters = forms.RegistryFilterForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    today = timezone.localdate()
+    agreements = selectors.registry(
+        agreements_visible_to(request.user),
+        query=data.get("q") or "",
+        kind=getattr(data.get("tipo"), "code", ""),
+        status=data.get("stato") or "",
+        theme=getattr(data.get("tema"), "code", ""),
+        party=getattr(data.get("parte"), "pk", ""),
+        zone=getattr(data.get("zona"), "code", ""),
+        expiring_within=data.get("scadenza"),
+        today=today,
+    )
+    page = Paginator(agreements, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    rows = [
+        (a, selectors.is_expiring(a, today), selectors.is_stalled(a, today))
+        for a in page.object_list
+    ]
+    template = (
+        "backoffice/_agreement_rows.html" if request.htmx else "backoffice/agreement_list.html"
+    )
+    return render(
+        request,
+        template,
+        {"filters": filters, "page": page, "rows": rows, "query_string": request.GET.urlencode()},
+    )
+
+
+@requires("agreements.manage")
+def agreement_create(request):
+    form = forms.AgreementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = services.agreement_create(by=request.user, **form.service_fields())
+        except (ValidationError, DomainError) as error:
+            _refused(form, error)
+        else:
+            return _done(
+                request, agreement, _("Intesa %(code)s registrata.") % {"code": agreement.code}
+            )
+    return render(request, "backoffice/agreement_form.html", {"form": form, "agreement": None})
+
+
+@requires("agreements.browse")
+def agreement_detail(request, code):
+    _agreement_for(request, code)
+    try:
+        agreement = selectors.agreement_detail(agreements_visible_to(request.user), code)
+    except Agreement.DoesNotExist:
+        raise Http404 from None
+    today = timezone.localdate()
+    return render(
+        request,
+        "backoffice/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "actions": lifecycle.available_actions(agreement.status),
+            "can_manage": request.user.has_perm("agreements.manage"),
+            "timeline": selectors.timeline(agreement),
+            "expiring": selectors.is_expiring(agreement, today),
+            "stalled": selectors.is_stalled(agreement, today),
+        },
+    )
+
+
+@requires("agreements.manage")
+def agreement_edit(request, code):
+    agreement = _agreement_for(request, code)
+    form = forms.AgreementForm(request.POST or None, instance=agreement)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_update(
+                agreement=Agreement.objects.get(pk=agreement.pk),
+                expected_version=form.cleaned_data["version"] or 0,
+                by=request.user,
+                **form.service_fields(),
+            )
+        except (ValidationError, DomainError) as error:
+            _refused(form, error)
+        else:
+            return _done(request, agreement, _("Modifiche salvate."))
+    return render(request, "backoffice/agreement_form.html", {"form": form, "agreement": agreement})
+
+
+@requires("agreements.manage")
+def agreement_transition(request, code, action):
+    agreement = _agreement_for(request, code)
+    step = lifecycle.ACTIONS.get(action)
+    if step is None:
+        raise Http404
+    form = forms.TransitionForm(
+        request.POST or None, agreement=agreement, action=step, initial={"on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.agreement_transition(
+                agreement=agreement,
+                action=action,
+                on=data["on"],
+                by=request.user,
+                act=data.get("act"),
+                note=data.get("note", ""),
+                expected_version=data["version"],
+                new_expires_on=data.get("new_expires_on"),
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            return _done(request, agreement, _("%(action)s: fatto.") % {"action": step.label})
+    template = "backoffice/_transition_form.html" if request.htmx else "backoffice/transition.html"
+    return render(request, template, {"form": form, "agreement": agreement, "step": step})
+
+
+def _subform(request, agreement, form, save, title, success):
+    """A form that adds something to an agreement through one service call."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except (ValidationError, DomainError) as error:
+            _refused(form, error)
+        else:
+            return _done(request, agreement, success)
+    template = "backoffice/_subform.html" if request.htmx else "backoffice/subform.html"
+    return render(
+        request,
+        template,
+        {"form": form, "agreement": agreement, "title": title, "action_url": request.path},
+    )
+
+
+@requires("agreements.manage")
+def party_add(request, code):
+    agreement = _agreement_for(request, code)
+    return _subform(
+        request,
+        agreement,
+        forms.PartyForm(request.POST or None),
+        lambda data: services.party_add(agreement=agreement, by=request.user, **data),
+        _("Aggiungi una parte"),
+        _("Parte aggiunta."),
+    )
+
+
+@requires("agreements.manage")
+def party_sign(request, code, pk):
+    agreement = _agreement_for(request, code)
+    party = get_object_or_404(
+        Party.objects.select_related("organisation", "agreement"), pk=pk, agreement=agreement
+    )
+    return _subform(
+        request,
+        agreement,
+        forms.SignatureForm(request.POST or None),
+        lambda data: services.party_sign(party=party, by=request.user, **data),
+        _("Firma di %(name)s") % {"name": party.organisation},
+        _("Firma di %(name)s registrata.") % {"name": party.organisation},
+    )
+
+
+@requires("agreements.manage")
+def act_add(request, code):
+    agreement = _agreement_for(request, code)
+    return _subform(
+        request,
+        agreement,
+        forms.ActForm(request.POST or None),
+        lambda data: services.act_add(agreement=agreement, by=request.user, **data),
+        _("Aggiungi un atto"),
+        _("Atto registrato."),
+    )
+
+
+@requires("agreements.manage")
+def commitment_add(request, code):
+    agreement = _agreement_for(request, code)
+    return _subform(
+        request,
+        agreement,
+        forms.CommitmentForm(request.POST or None, agreement=agreement),
+        lambda data: services.commitment_add(agreement=agreement, by=request.user, **data),
+        _("Aggiungi un impegno"),
+        _("Impegno registrato."),
+    )
+
+
+@requires("agreements.manage")
+def milestone_add(request, code, pk):
+    agreement = _agreement_for(request, code)
+    commitment = get_object_or_404(Commitment, pk=pk, agreement=agreement)
+    return _subform(
+        request,
+        agreement,
+        forms.MilestoneForm(request.POST or None),
+        lambda data: services.milestone_add(commitment=commitment, by=request.user, **data),
+        _("Aggiungi un traguardo a «%(title)s»") % {"title": commitment.title},
+        _("Traguardo registrato."),
+    )
+
+
+@requires("agreements.manage")
+def funding_add(request, code):
+    agreement = _agreement_for(request, code)
+    return _subform(
+        request,
+        agreement,
+        forms.FundingForm(request.POST or None),
+        lambda data: services.funding_add(agreement=agreement, by=request.user, **data),
+        _("Aggiungi un finanziamento"),
+        _("Finanziamento registrato."),
+    )
