@@ -64,3 +64,33 @@ def signed(by=None, on=datetime.date(2024, 3, 20), **fields):
         services.party_sign(party=party, signed_on=on, by=by)
     agreement.refresh_from_db()
     return agreement
+
+
+def bulk(count: int, *, prefix="MASSA"):
+    """`count` agreements with two parties each, written in bulk (for scale tests and benches)."""
+    from intese.agreements.models import Agreement, Party
+
+    kind = AgreementKind.objects.get(code="protocollo_intesa")
+    agreements = Agreement.objects.bulk_create(
+        [
+            Agreement(
+                code=f"{prefix}-{n:06d}",
+                title=f"Intesa di esempio {n}",
+                kind=kind,
+                coherence_statement=COHERENCE,
+                expires_on=datetime.date(2026, 1, 1) + datetime.timedelta(days=n % 900),
+            )
+            for n in range(count)
+        ],
+        batch_size=2000,
+    )
+    promoter, signatory = cmm(), milano()
+    Party.objects.bulk_create(
+        [
+            Party(agreement=a, organisation=o, role=r)
+            for a in agreements
+            for o, r in ((promoter, "promoter"), (signatory, "signatory"))
+        ],
+        batch_size=4000,
+    )
+    return agreements
