@@ -47,8 +47,11 @@ def page(browser):
 def territory(transactional_db):
     """Transactional tests start from an empty database: load the reference data again."""
     from conftest import load_reference_data
+    from intese.agreements.kinds import ensure_default_kinds
+    from intese.agreements.models import AgreementKind
 
     load_reference_data()
+    ensure_default_kinds(AgreementKind)  # data migrations' rows do not survive a flush
 
 
 def axe_violations(page) -> list[dict]:
