@@ -74,6 +74,31 @@ def grow(municipalities, organisations):
     OrganisationFactory.create_batch(organisations)
 
 
+def measure_registry():
+    """The registry's list and page with 10,000 agreements (two parties each), as an editor."""
+    from intese.testing import agreements as build
+    from intese.testing import personas
+
+    people = personas.create_all()
+    client = Client()
+    client.force_login(people.plan_editor)
+    timed("registry: +10,000 agreements with 2 parties each", build.bulk, 10_000)
+    urls = [
+        "/area-riservata/intese/",
+        "/area-riservata/intese/?q=esempio&stato=proposed",
+        "/area-riservata/intese/MASSA-000007/",
+    ]
+    for url in urls:
+        durations, queries = [], 0
+        for _ in range(15):
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                assert client.get(url).status_code == 200
+                durations.append((time.perf_counter() - start) * 1000)
+            queries = len(captured)
+        print(f"  {url:<50} {statistics.median(durations):7.1f} ms  {queries:3d} queries")
+
+
 def main():
     setup_test_environment()
     if connection.vendor == "sqlite":
@@ -121,6 +146,9 @@ def main():
         "2015-09-17",
         stdout=quiet,
     )
+    call_command(
+        "refdata", "organisations", str(ROOT / "data/organisations_reference.csv"), stdout=quiet
+    )
     timed(
         "refdata load --province RM (121 Comuni)",
         call_command,
@@ -136,6 +164,7 @@ def main():
     timed("grow: +5,000 Comuni in one zone, +10,000 organisations", grow, 5000, 10000)
     print("public pages, grown data (5,133 Comuni, ~10,260 organisations):")
     measure_pages(client)
+    measure_registry()
 
 
 if __name__ == "__main__":
