@@ -10,6 +10,7 @@ from django.views.decorators.cache import cache_control
 
 from intese.actors.models import Organisation, OrganisationKind
 from intese.actors.selectors import directory_counts, organisation_detail
+from intese.agreements.models import Agreement
 from intese.core.permissions import PUBLIC, requires
 from intese.core.spreadsheets import Echo, neutralise
 from intese.territory import selectors as territory
@@ -36,6 +37,7 @@ def home(request):
         {
             "totals": totals,
             "organisation_count": Organisation.objects.count(),
+            "agreement_count": Agreement.objects.filter(is_public=True).count(),
         },
     )
 
