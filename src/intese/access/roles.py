@@ -11,6 +11,11 @@ class Roles:
     def __init__(self, assignments):
         self.roles = {a.role for a in assignments}
         self.organisation_ids = {a.organisation_id for a in assignments if a.organisation_id}
+        # Only a partner reporter acts for its organisation in the registry; a Forum member
+        # represents it in the participation bodies but sees the registry as the public does.
+        self.reporting_for = {
+            a.organisation_id for a in assignments if a.role == Role.PARTNER_REPORTER
+        }
         self.zone_ids = {a.zone_id for a in assignments if a.zone_id}
 
     def has(self, *roles: Role) -> bool:

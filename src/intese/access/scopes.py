@@ -33,8 +33,8 @@ def agreements_visible_to(user):
     if not roles.roles:
         return Agreement.objects.none()
     visible = Q(is_public=True)
-    if roles.organisation_ids:
-        visible |= Q(parties__organisation__in=roles.organisation_ids)
+    if roles.reporting_for:
+        visible |= Q(parties__organisation__in=roles.reporting_for)
     if roles.zone_ids:
         comuni = (
             ZoneMembership.objects.valid_on(timezone.localdate())

@@ -16,6 +16,7 @@ from intese.agreements.models import (
     FundingShare,
     Milestone,
     Party,
+    PlanLink,
     Status,
     StatusChange,
 )
@@ -188,6 +189,16 @@ def party_add(
 ) -> Party:
     if agreement.status in (Status.CONCLUDED, Status.REVOKED, Status.EXPIRED):
         raise AgreementError(_("Non si aggiungono parti a un'intesa conclusa, scaduta o revocata."))
+    if agreement.status in (Status.SIGNED, Status.IN_PROGRESS, Status.SUSPENDED) and (
+        signature_required and signed_on is None
+    ):
+        raise AgreementError(
+            _(
+                "L'intesa è già stipulata: una nuova parte aderisce senza firma richiesta, "
+                "con un atto aggiuntivo."
+            ),
+            field="signature_required",
+        )
     party = Party(
         agreement=agreement,
         organisation=organisation,
@@ -388,3 +399,43 @@ def agreement_bring_to(
         )
         agreement.refresh_from_db()
     return steps
+
+
+@transaction.atomic
+def plan_link_add(
+    *,
+    agreement: Agreement,
+    by,
+    motivation: str,
+    plan_item=None,
+    operational_objective=None,
+    commitment: Commitment | None = None,
+    is_example: bool = False,
+) -> PlanLink:
+    """Link an agreement (or one of its commitments) to a plan item or a DUP objective."""
+    if commitment is not None and commitment.agreement_id != agreement.pk:
+        raise AgreementError(_("L'impegno appartiene a un'altra intesa."), field="commitment")
+    duplicate = PlanLink.objects.filter(
+        agreement=agreement,
+        commitment=commitment,
+        plan_item=plan_item,
+        operational_objective=operational_objective,
+    )
+    if duplicate.exists():
+        raise AgreementError(_("Questo collegamento esiste già."))
+    link = PlanLink(
+        agreement=agreement,
+        commitment=commitment,
+        plan_item=plan_item,
+        operational_objective=operational_objective,
+        motivation=motivation.strip(),
+        is_example=is_example,
+    )
+    _save_new(link, by)
+    return link
+
+
+@transaction.atomic
+def plan_link_remove(*, link: PlanLink, by) -> None:
+    link._history_user = by
+    link.delete()

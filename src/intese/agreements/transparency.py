@@ -1,0 +1,171 @@
+"""The transparency list of agreements (D.Lgs. 33/2013, art. 23, comma 1, lettera d): for each
+semester, the agreements made with other administrations or with private parties, with their
+subject, parties, stipulation date, planned expenditure and approving acts; in open formats.
+"""
+
+import datetime
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Exists, Max, OuterRef, Prefetch, Subquery
+from django.utils.translation import gettext as _
+
+from intese.agreements.models import Act, Agreement, Party
+
+FIRST_YEAR = 2013  # the decree's year: nothing is due before it
+ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
+
+
+@dataclass(frozen=True)
+class Semester:
+    year: int
+    half: int  # 1: January to June, 2: July to December
+
+    @property
+    def start(self) -> datetime.date:
+        return datetime.date(self.year, 1 if self.half == 1 else 7, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        """The last day of the semester (inclusive)."""
+        if self.half == 1:
+            return datetime.date(self.year, 6, 30)
+        return datetime.date(self.year, 12, 31)
+
+    @property
+    def slug(self) -> str:
+        return f"{self.year}-S{self.half}"
+
+    def label(self) -> str:
+        if self.half == 1:
+            return _("primo semestre %(year)s") % {"year": self.year}
+        return _("secondo semestre %(year)s") % {"year": self.year}
+
+    def has_begun(self, today: datetime.date) -> bool:
+        return self.start <= today
+
+
+def last_complete_semester(today: datetime.date) -> Semester:
+    return Semester(today.year - 1, 2) if today.month <= 6 else Semester(today.year, 1)
+
+
+def transparency_list(year: int, semester: int):
+    """Public agreements stipulated in the semester, oldest first: three queries in all.
+
+    The stipulation date is the last required signature, once every required party has signed
+    (as services.stipulation_date); the planned expenditure is the sum of the funding lines.
+    Both are correlated subqueries: joining parties and funding lines in one query would
+    multiply the sums.
+    """
+    period = Semester(year, semester)
+    required = Party.objects.filter(agreement=OuterRef("pk"), signature_required=True)
+    last_signature = (
+        required.order_by().values("agreement").annotate(last=Max("signed_on")).values("last")
+    )
+    return (
+        Agreement.objects.filter(is_public=True)
+        .with_planned_expenditure()
+        .annotate(stipulated_on=Subquery(last_signature))
+        .filter(
+            ~Exists(required.filter(signed_on__isnull=True)),
+            stipulated_on__gte=period.start,
+            stipulated_on__lte=period.end,
+        )
+        .select_related("kind")
+        .prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=Party.objects.select_related("organisation").order_by(
+                    "role", "organisation__name"
+                ),
+            ),
+            Prefetch(
+                "acts",
+                queryset=Act.objects.filter(approves=True).order_by("date", "pk"),
+                to_attr="approving_acts",
+            ),
+        )
+        .order_by("stipulated_on", "code")
+    )
+
+
+def party_organisations(agreement: Agreement) -> list:
+    """The organisations taking part, each once, whatever roles they hold."""
+    seen = {}
+    for party in agreement.parties.all():
+        seen.setdefault(party.organisation_id, party.organisation)
+    return list(seen.values())
+
+
+# --- open formats ----------------------------------------------------------------------------
+
+COLUMNS = [
+    "codice",
+    "oggetto",
+    "tipo",
+    "parti",
+    "parti_codice_fiscale",
+    "data_stipula",
+    "spesa_prevista_euro",
+    "atti_approvazione",
+    "atti_approvazione_indirizzo",
+]
+
+
+def export_row(agreement: Agreement) -> list:
+    """One agreement as plain values: ISO dates, amounts with a dot, lists joined by "; "."""
+    organisations = party_organisations(agreement)
+    return [
+        agreement.code,
+        agreement.title,
+        agreement.kind.name,
+        "; ".join(o.name for o in organisations),
+        "; ".join(o.codice_fiscale or "" for o in organisations),
+        agreement.stipulated_on,
+        agreement.planned_expenditure,
+        "; ".join(str(act) for act in agreement.approving_acts),
+        "; ".join(act.url for act in agreement.approving_acts if act.url),
+    ]
+
+
+def csv_value(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return "" if value is None else value
+
+
+def ods_bytes(agreements, period: Semester) -> bytes:
+    """The list as an OpenDocument spreadsheet: dates and amounts typed, text as text."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    def cell(value):
+        if isinstance(value, datetime.date):
+            return TableCell(valuetype="date", datevalue=value.isoformat()), value.isoformat()
+        if isinstance(value, Decimal):
+            return TableCell(valuetype="float", value=f"{value:.2f}"), f"{value:.2f}"
+        text = "" if value is None else str(value)
+        return TableCell(valuetype="string"), text
+
+    def row(values):
+        table_row = TableRow()
+        for value in values:
+            table_cell, text = cell(value)
+            if text:
+                table_cell.addElement(P(text=text))
+            table_row.addElement(table_cell)
+        return table_row
+
+    document = OpenDocumentSpreadsheet()
+    table = Table(name=f"Accordi {period.slug}")
+    table.addElement(row(COLUMNS))
+    for agreement in agreements:
+        table.addElement(row(export_row(agreement)))
+    document.spreadsheet.addElement(table)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
