@@ -62,6 +62,7 @@ refdata: python-deps
 	$(INTESE) refdata variations data/comuni_variazioni.csv
 	$(INTESE) refdata zones data/zone_omogenee.csv --changes data/zone_omogenee_changes.csv --since 2015-09-17
 	$(INTESE) refdata organisations data/organisations_reference.csv
+	$(INTESE) refdata budget data/budget_missions_programmes.csv
 
 demo: setup
 	$(INTESE) demo

@@ -17,6 +17,7 @@ REFDATA_COMMANDS = [
         "2015-09-17",
     ],
     ["organisations", "data/organisations_reference.csv"],
+    ["budget", "data/budget_missions_programmes.csv"],
 ]
 
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "intese.territory",
     "intese.actors",
     "intese.access",
+    "intese.plans",
     "intese.agreements",
     "intese.portal",
     "intese.backoffice",

@@ -530,3 +530,67 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class PlanLink(models.Model):
+    """An agreement (or one of its commitments) implements a plan item or a DUP objective.
+
+    A link to the plan carries the specific motivation of its coherence with the plan that
+    art. 35 of the CMM Statute requires.
+    """
+
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("intesa"), on_delete=models.CASCADE, related_name="plan_links"
+    )
+    commitment = models.ForeignKey(
+        Commitment,
+        verbose_name=_("impegno"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="plan_links",
+    )
+    plan_item = models.ForeignKey(
+        "plans.PlanItem",
+        verbose_name=_("voce del piano"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreement_links",
+    )
+    operational_objective = models.ForeignKey(
+        "plans.OperationalObjective",
+        verbose_name=_("obiettivo operativo del DUP"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreement_links",
+    )
+    motivation = models.TextField(_("motivazione della coerenza"))
+    is_example = models.BooleanField(_("dato di esempio"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("collegamento al piano")
+        verbose_name_plural = _("collegamenti al piano")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(plan_item__isnull=False, operational_objective__isnull=True)
+                | Q(plan_item__isnull=True, operational_objective__isnull=False),
+                name="plan_link_one_target",
+                violation_error_message=_(
+                    "Un collegamento punta a una voce del piano oppure a un obiettivo del DUP."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(motivation=""),
+                name="plan_link_motivated",
+                violation_error_message=_(
+                    "Serve la motivazione della coerenza con il piano (art. 35 dello Statuto)."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agreement.code} → {self.plan_item or self.operational_objective}"

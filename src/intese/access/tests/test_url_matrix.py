@@ -74,7 +74,7 @@ def admin_urls():
     for model in admin.site._registry:
         opts = model._meta
         yield reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-        if opts.app_label != "axes" and opts.label != "agreements.Document":
+        if opts.app_label != "axes" and opts.label not in ("agreements.Document", "plans.PlanItem"):
             # read-only in the admin: login records; documents (uploads go through checks)
             yield reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
 

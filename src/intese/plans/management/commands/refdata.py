@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from intese.actors.services import load_reference_organisations, organisations_for_municipalities
+from intese.plans.services import load_budget_classification
 from intese.territory.models import Area, AreaKind
 from intese.territory.refdata import (
     RefDataError,
@@ -16,7 +17,7 @@ from intese.territory.refdata import (
 
 
 class Command(BaseCommand):
-    help = "Carica i dati di riferimento: Comuni, zone omogenee, variazioni, organizzazioni."
+    help = "Carica i dati di riferimento: Comuni, zone, variazioni, organizzazioni, bilancio."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -37,6 +38,10 @@ class Command(BaseCommand):
         variations.add_argument("path", type=Path)
         organisations = sub.add_parser("organisations", help="enti di riferimento da un file CSV")
         organisations.add_argument("path", type=Path)
+        budget = sub.add_parser(
+            "budget", help="Missioni e Programmi del bilancio (D.Lgs. 118/2011)"
+        )
+        budget.add_argument("path", type=Path)
 
     def handle(self, *args, action, **options):
         try:
@@ -65,3 +70,6 @@ class Command(BaseCommand):
 
     def _organisations(self, path, **_options):
         return load_reference_organisations(path)
+
+    def _budget(self, path, **_options):
+        return load_budget_classification(path)

@@ -1,0 +1,100 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from intese.plans.models import (
+    BudgetMission,
+    BudgetProgramme,
+    OperationalObjective,
+    Plan,
+    PlanAct,
+    PlanItem,
+    ProgrammingDocument,
+    StrategicObjective,
+    Term,
+    Vocabulary,
+)
+
+
+class PlanActInline(admin.TabularInline):
+    model = PlanAct
+    extra = 0
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "title", "period_start", "period_end", "status"]
+    search_fields = ["code", "title"]
+    readonly_fields = ["version", "updated_at"]
+    inlines = [PlanActInline]
+
+
+@admin.register(PlanItem)
+class PlanItemAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "title", "plan", "depth", "is_example"]
+    list_filter = ["plan", "is_example"]
+    search_fields = ["code", "title"]
+    readonly_fields = ["path", "depth", "parent", "version", "updated_at"]
+    autocomplete_fields = ["tags"]
+    list_select_related = ["plan"]
+
+    def has_add_permission(self, request):
+        return False  # the tree is built through the plan editor, which keeps paths consistent
+
+
+class TermInline(admin.TabularInline):
+    model = Term
+    extra = 0
+
+
+@admin.register(Vocabulary)
+class VocabularyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name"]
+    inlines = [TermInline]
+
+
+@admin.register(Term)
+class TermAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "vocabulary"]
+    search_fields = ["name", "code"]
+
+
+class ProgrammeInline(admin.TabularInline):
+    model = BudgetProgramme
+    extra = 0
+    fields = ["code", "name", "evidence"]
+
+
+@admin.register(BudgetMission)
+class BudgetMissionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "evidence"]
+    inlines = [ProgrammeInline]
+
+
+@admin.register(BudgetProgramme)
+class BudgetProgrammeAdmin(SimpleHistoryAdmin):
+    """Administrators correct names here; the evidence flag says what is still unverified."""
+
+    list_display = ["code", "name", "mission", "evidence"]
+    list_filter = ["evidence", "mission"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(ProgrammingDocument)
+class ProgrammingDocumentAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "title", "kind", "first_year", "last_year"]
+    readonly_fields = ["version", "updated_at"]
+
+
+@admin.register(StrategicObjective)
+class StrategicObjectiveAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "title", "document", "mission"]
+    search_fields = ["code", "title"]
+    readonly_fields = ["version", "updated_at"]
+
+
+@admin.register(OperationalObjective)
+class OperationalObjectiveAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "title", "document", "year", "programme"]
+    list_filter = ["document", "year"]
+    search_fields = ["code", "title"]
+    readonly_fields = ["version", "updated_at"]
