@@ -77,6 +77,7 @@ class PlanAct(models.Model):
         ADOPTION = "adozione", _("Adozione")
         APPROVAL = "approvazione", _("Approvazione")
         UPDATE = "aggiornamento", _("Aggiornamento annuale")
+        OPINION = "parere", _("Parere della Conferenza metropolitana")
 
     plan = models.ForeignKey(
         Plan, verbose_name=_("piano"), on_delete=models.CASCADE, related_name="acts"
@@ -177,7 +178,16 @@ class PlanItem(Versioned):
         blank=True,
         related_name="carried_to",
     )
+    level_label = models.CharField(
+        _("etichetta del livello"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Sostituisce il nome del livello del piano per questa voce (es. «Prime mosse»)."
+        ),
+    )
     is_example = models.BooleanField(_("dato di esempio"), default=False)
+    example_fields = models.JSONField(_("campi di esempio"), default=list, blank=True)
     source_note = models.TextField(_("fonti"), blank=True)
 
     objects = PlanItemQuerySet.as_manager()
@@ -201,7 +211,7 @@ class PlanItem(Versioned):
 
     @property
     def level_name(self) -> str:
-        return self.plan.level_name(self.depth)
+        return self.level_label or self.plan.level_name(self.depth)
 
 
 class BudgetMission(models.Model):

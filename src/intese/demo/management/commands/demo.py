@@ -5,9 +5,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from intese.demo.agreements import load_demo_agreements
+from intese.demo.plans import load_demo_plans
 from intese.testing import personas
 
 DEMO_AGREEMENTS = settings.PROJECT_DIR / "data" / "demo" / "agreements.json"
+DEMO_PLANS = settings.PROJECT_DIR / "data" / "demo" / "plan.json"
 
 
 class Command(BaseCommand):
@@ -27,6 +29,8 @@ class Command(BaseCommand):
         people = personas.create_all()
         created = load_demo_agreements(DEMO_AGREEMENTS, by=people.plan_editor)
         self.stdout.write(f"Intese dimostrative create: {len(created)}")
+        plans = load_demo_plans(DEMO_PLANS, by=people.plan_editor)
+        self.stdout.write(f"Piani dimostrativi creati: {len(plans)}")
         self.stdout.write(f"Account di esempio (password: {personas.PASSWORD}):")
         for name, user in people.by_name().items():
             roles = ", ".join(str(a) for a in user.role_assignments.all()) or "nessun ruolo"
