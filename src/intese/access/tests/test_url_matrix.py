@@ -86,3 +86,20 @@ def test_admin_pages_follow_the_admin_policy(client, people, role):
         client.force_login(getattr(people, role))
     outcomes = {url: outcome(client.get(url)) for url in admin_urls()}
     assert set(outcomes.values()) == {ADMIN_POLICY[role]}, outcomes
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["it", "en"])
+def test_every_page_renders_in_both_languages(client, people, language):
+    """Every HTML page of the matrix, opened by an administrator, speaks the asked language."""
+    client.force_login(people.administrator)
+    for name, route in sorted(MATRIX.items()):
+        if route.method != "get":
+            continue
+        response = client.get(route.url(), headers={"accept-language": language})
+        if "text/html" not in response.get("Content-Type", "") or response.status_code != 200:
+            continue
+        html = response.content.decode()
+        assert f'<html lang="{language}">' in html, name
+        skip_link = "Skip to main content" if language == "en" else "Vai al contenuto principale"
+        assert skip_link in html, name
