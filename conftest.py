@@ -37,3 +37,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def people(db):
     """One user per role: the personas the permission tests speak about."""
     return personas.create_all()
+
+
+@pytest.fixture(autouse=True)
+def italian_by_default():
+    """Each test starts in Italian: a request in English must not leak into the next test."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
