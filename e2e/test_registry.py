@@ -24,9 +24,7 @@ def test_editor_registers_and_reviews_an_agreement(live_server, page, people):
     assert axe_violations(page) == []
     page.locator("#id_code").fill("E2E-1")
     page.locator("#id_title").fill("Intesa sulla mobilità ciclabile")
-    page.locator("#id_kind").select_option(
-        label="Accordo fra pubbliche amministrazioni"
-    )
+    page.locator("#id_kind").select_option(label="Accordo fra pubbliche amministrazioni")
     page.get_by_role("button", name="Salva").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Intesa sulla mobilità ciclabile"
     assert axe_violations(page) == []

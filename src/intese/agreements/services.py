@@ -1,11 +1,14 @@
 """Every write on agreements goes through these functions: forms, imports, the admin and the
 demo loader all call them, so the same rules hold whatever the entry point."""
 
+import dataclasses
 import datetime
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from intese.agreements import lifecycle
 from intese.agreements.models import (
@@ -439,3 +442,388 @@ def plan_link_add(
 def plan_link_remove(*, link: PlanLink, by) -> None:
     link._history_user = by
     link.delete()
+
+
+# --- Registering many new agreements at once -------------------------------------------------
+# The per-row services above cost a dozen queries a row (validation, save, history, m2m
+# history); a spreadsheet of 10,000 agreements needs the same rules for a few queries a batch.
+# Only new agreements are registered in bulk: changes to registered ones take the per-row path.
+
+BATCH = 1000  # rows per INSERT; Django lowers it to SQLite's limit of parameters
+CODES_PER_QUERY = 500  # below every database's limit of parameters
+
+# The check constraints of the models written in bulk, evaluated in Python where Django spends
+# a query on each; a test keeps this table in step with the models' Meta.constraints.
+CHECKS = {
+    "agreement_expires_after_start": lambda a: (
+        a.expires_on is None or a.effective_from is None or a.expires_on > a.effective_from
+    ),
+    "agreement_not_own_parent": lambda a: a.pk is None or a.parent_id != a.pk,
+    "act_publication_period": lambda a: (
+        a.published_to is None or a.published_from is None or a.published_to >= a.published_from
+    ),
+    "funding_amount_not_negative": lambda line: line.amount >= 0,
+    "funding_share_not_negative": lambda share: share.amount >= 0,
+}
+
+
+@dataclasses.dataclass
+class NewAgreement:
+    """A new agreement with everything it holds, for `agreements_register`.
+
+    `fields` are those of `agreement_create`, whose `parent` may also be the code of another
+    NewAgreement of the same call. `parties`, `acts`, `commitments` (with their `milestones`)
+    and `funding` are the keyword arguments of `party_add`, `act_add`, `commitment_add` and
+    `funding_add`, except that funding `shares` are (organisation, amount) pairs naming a
+    party by its organisation. `status` is the status that the lifecycle is replayed to.
+    """
+
+    fields: dict
+    themes: list = dataclasses.field(default_factory=list)
+    areas: list = dataclasses.field(default_factory=list)
+    parties: list[dict] = dataclasses.field(default_factory=list)
+    acts: list[dict] = dataclasses.field(default_factory=list)
+    commitments: list[dict] = dataclasses.field(default_factory=list)
+    funding: list[dict] = dataclasses.field(default_factory=list)
+    status: str = Status.PROPOSED
+
+
+@dataclasses.dataclass(frozen=True)
+class Refusal:
+    """Why a part of a NewAgreement was refused. `row` is its index in the call; `item` is
+    () for the agreement itself, ("status",) for its lifecycle, or the path to a part, such as
+    ("parties", 0), ("commitments", 1, "milestones", 0) or ("funding", 0, "shares", 1);
+    `error` is what the per-row service raises (a ValidationError or an AgreementError)."""
+
+    row: int
+    item: tuple
+    error: Exception
+
+
+class RegistrationRefused(AgreementError):
+    """New agreements broke the rules, so none was registered; `refusals` says where."""
+
+    def __init__(self, refusals: list[Refusal]):
+        self.refusals = refusals
+        texts = [
+            " ".join(r.error.messages if isinstance(r.error, ValidationError) else [str(r.error)])
+            for r in refusals[:3]
+        ]
+        super().__init__(
+            _("Registrazione rifiutata (%(n)d problemi): %(problems)s")
+            % {"n": len(refusals), "problems": " ".join(texts)}
+        )
+
+
+@dataclasses.dataclass
+class _Built:
+    """The unsaved rows of one NewAgreement, each part with what it holds."""
+
+    agreement: Agreement
+    parties: list
+    acts: list
+    commitments: list  # (commitment, [milestones])
+    lines: list  # (funding line, [(organisation, amount, share or None if not a party)])
+
+
+@transaction.atomic
+def agreements_register(
+    *, rows: list[NewAgreement], by, today: datetime.date | None = None, note: str = ""
+) -> list[Agreement]:
+    """Register new agreements in bulk, under the rules of the per-row services.
+
+    Every row is checked without a query per row (fields, constraints, codes not taken,
+    parents known and without cycles, responsibles among the parties, shares within their
+    line), written with bulk inserts and one history record per row, then brought to its
+    status by `agreement_bring_to`, one by one, with every lifecycle check. Refusals are
+    collected, so that the lifecycle of the other rows is checked too; any refusal then raises
+    RegistrationRefused, and nothing is registered.
+    """
+    today = today or timezone.localdate()
+    built = [_build(row) for row in rows]
+    first = {}  # the row of each code: a parent named by code is the first row with it
+    for i, b in enumerate(built):
+        first.setdefault(b.agreement.code, i)
+    refusals: list[Refusal] = []
+    levels = _check(rows, built, first, refusals)
+    _insert(rows, built, first, levels, by)
+    for i in (i for level in levels for i in level if rows[i].status != Status.PROPOSED):
+        try:
+            agreement_bring_to(
+                agreement=built[i].agreement,
+                status=rows[i].status,
+                by=by,
+                today=today,
+                note=note,
+            )
+        except DomainError as error:
+            refusals.append(Refusal(i, ("status",), error))
+    if refusals:
+        raise RegistrationRefused(sorted(refusals, key=lambda r: r.row))
+    return [b.agreement for b in built]
+
+
+def _build(row: NewAgreement) -> _Built:
+    unknown = set(row.fields) - set(AGREEMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"not agreement fields: {sorted(unknown)}")
+    fields = dict(row.fields)
+    if isinstance(fields.get("parent"), str):
+        fields["parent"] = None  # another row of the call: set once that one is written
+    agreement = Agreement(**fields)
+    commitments = []
+    for values in row.commitments:
+        values = dict(values)
+        milestones = values.pop("milestones", ())
+        commitment = Commitment(agreement=agreement, **values)
+        commitments.append(
+            (commitment, [Milestone(commitment=commitment, **m) for m in milestones])
+        )
+    parties = [Party(agreement=agreement, **values) for values in row.parties]
+    party_of = {p.organisation_id: p for p in reversed(parties)}  # the first of each
+    lines = []
+    for values in row.funding:
+        values = dict(values)
+        given = values.pop("shares", ())
+        line, shares = FundingLine(agreement=agreement, **values), []
+        for organisation, amount in given:
+            party = party_of.get(organisation.pk)
+            share = FundingShare(funding_line=line, party=party, amount=amount) if party else None
+            shares.append((organisation, amount, share))
+        lines.append((line, shares))
+    acts = [Act(agreement=agreement, **values) for values in row.acts]
+    return _Built(agreement, parties, acts, commitments, lines)
+
+
+def _check(rows, built, first: dict, refusals) -> list[list[int]]:
+    """The rows without problems, by level: a row named as parent comes a level before."""
+    codes = [b.agreement.code for b in built]
+    taken = _taken_codes(codes)
+    levels, accepted = [], set()
+    for level in _levels(rows, first, refusals):
+        levels.append([])
+        for i in level:
+            parent = _parent_row(rows[i], first)
+            if parent is not None and parent not in accepted:
+                message = _(
+                    "L'intesa quadro «%(code)s» non è stata registrata: vedere i suoi errori."
+                ) % {"code": codes[parent]}
+                refusals.append(Refusal(i, (), AgreementError(message, field="parent")))
+                continue
+            duplicate = codes[i] in taken or first[codes[i]] != i
+            problems = _check_row(rows[i], built[i], duplicate)
+            refusals.extend(Refusal(i, item, error) for item, error in problems)
+            if not problems:
+                accepted.add(i)
+                levels[-1].append(i)
+    return levels
+
+
+def _taken_codes(codes: list[str]) -> set[str]:
+    """The codes already registered: a query per 500 codes, not one per row."""
+    taken = set()
+    for start in range(0, len(codes), CODES_PER_QUERY):
+        chunk = codes[start : start + CODES_PER_QUERY]
+        taken |= set(Agreement.objects.filter(code__in=chunk).values_list("code", flat=True))
+    return taken
+
+
+def _parent_row(row: NewAgreement, first: dict) -> int | None:
+    """The index of the row named as parent by its code, if any."""
+    parent = row.fields.get("parent")
+    return first.get(parent) if isinstance(parent, str) else None
+
+
+def _levels(rows, first: dict, refusals) -> list[list[int]]:
+    """Rows by depth in the tree of the call (parents named by code); a parent code that no
+    row has, a row naming itself and the rows of a cycle are refused, and left out."""
+    parent_of, left_out = {}, set()
+    for i, row in enumerate(rows):
+        code, parent = row.fields.get("code"), row.fields.get("parent")
+        if not isinstance(parent, str) or not parent:
+            continue
+        if parent == code:
+            message = _("Un'intesa non può essere quadro di se stessa.")
+        elif parent not in first:
+            message = _("Intesa quadro sconosciuta: «%(code)s».") % {"code": parent}
+        else:
+            parent_of[i] = first[parent]
+            continue
+        refusals.append(Refusal(i, (), AgreementError(message, field="parent")))
+        left_out.add(i)
+    for i in parent_of:
+        if _in_cycle(i, parent_of):
+            message = _("%(code)s non può avere come intesa quadro una sua intesa attuativa.")
+            error = AgreementError(message % {"code": rows[i].fields["code"]}, field="parent")
+            refusals.append(Refusal(i, (), error))
+            left_out.add(i)
+    depth = {}
+    for i in range(len(rows)):
+        chain = [i]
+        while chain[-1] in parent_of and chain[-1] not in left_out and chain[-1] not in depth:
+            chain.append(parent_of[chain[-1]])
+        base = depth.get(chain[-1], 0)
+        for n, j in enumerate(reversed(chain)):
+            depth.setdefault(j, base + n)
+    levels = [[] for _level in range(max(depth.values(), default=-1) + 1)]
+    for i in range(len(rows)):
+        if i not in left_out:
+            levels[depth[i]].append(i)
+    return levels
+
+
+def _in_cycle(i: int, parent_of: dict) -> bool:
+    seen, current = set(), parent_of.get(i)
+    while current is not None and current not in seen:
+        if current == i:
+            return True
+        seen.add(current)
+        current = parent_of.get(current)
+    return False
+
+
+def _check_row(row: NewAgreement, built: _Built, duplicate: bool) -> list[tuple]:
+    """What the per-row services would refuse in this row, as (item, error) pairs."""
+    problems = []
+    error = _clean(built.agreement, unique=("code",) if duplicate else ())
+    if error:
+        problems.append(((), error))
+    if row.status not in Status.values:
+        problems.append(
+            (("status",), AgreementError(_("Stato sconosciuto: %(s)s.") % {"s": row.status}))
+        )
+    seen = set()
+    for n, party in enumerate(built.parties):
+        twice = (party.organisation_id, party.role) in seen
+        seen.add((party.organisation_id, party.role))
+        violated = ("party_once_per_role",) if twice else ()
+        if error := _clean(party, exclude=("agreement",), violated=violated):
+            problems.append((("parties", n), error))
+    for n, act in enumerate(built.acts):
+        if error := _clean(act, exclude=("agreement",)):
+            problems.append((("acts", n), error))
+    members = {p.organisation_id for p in built.parties}
+    return problems + _check_commitments(built, members) + _check_funding(built)
+
+
+def _check_commitments(built: _Built, members: set) -> list[tuple]:
+    problems = []
+    for n, (commitment, milestones) in enumerate(built.commitments):
+        error = _clean(commitment, exclude=("agreement", "version"))
+        if error is None and commitment.responsible_id not in members:
+            error = AgreementError(
+                _("Il responsabile di un impegno deve essere parte dell'intesa: %(name)s non lo è.")
+                % {"name": commitment.responsible},
+                field="responsible",
+            )
+        if error:
+            problems.append((("commitments", n), error))
+        for m, milestone in enumerate(milestones):
+            if error := _clean(milestone, exclude=("commitment",)):
+                problems.append((("commitments", n, "milestones", m), error))
+    return problems
+
+
+def _check_funding(built: _Built) -> list[tuple]:
+    """Lines as `funding_add` checks them: the line, then its shares' total, then each share."""
+    problems = []
+    for n, (line, shares) in enumerate(built.lines):
+        if error := _clean(line, exclude=("agreement",)):
+            problems.append((("funding", n), error))
+            continue
+        total = sum((amount for _organisation, amount, _share in shares), start=0)
+        if total > line.amount:
+            message = _("Le quote delle parti (%(total)s €) superano l'importo (%(amount)s €).")
+            error = AgreementError(message % {"total": total, "amount": line.amount})
+            problems.append((("funding", n), error))
+            continue
+        for m, (organisation, _amount, share) in enumerate(shares):
+            if share is None:
+                message = _("%(name)s non è parte di questa intesa.") % {"name": organisation}
+                error = AgreementError(message)
+            else:
+                error = _clean(share, exclude=("funding_line", "party"))
+            if error:
+                problems.append((("funding", n, "shares", m), error))
+    return problems
+
+
+def _clean(instance, *, exclude=(), unique=(), violated=()) -> ValidationError | None:
+    """What `full_clean()` finds, without its queries: references given as saved rows are
+    taken as they are, uniqueness is decided by the caller (`unique` fields taken,
+    `violated` unique constraints), and check constraints run in Python (CHECKS)."""
+    given = [
+        f.name
+        for f in instance._meta.concrete_fields
+        if f.is_relation and getattr(instance, f.attname) is not None
+    ]
+    errors = {}
+    for step in (lambda: instance.clean_fields(exclude=[*exclude, *given]), instance.clean):
+        try:
+            step()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    for name in unique:
+        errors.setdefault(name, []).append(instance.unique_error_message(type(instance), [name]))
+    for constraint in instance._meta.constraints:
+        if isinstance(constraint, models.CheckConstraint):
+            if constraint.condition.referenced_base_fields & errors.keys():
+                continue  # as full_clean(), no constraint on a field already refused
+            broken = not CHECKS[constraint.name](instance)
+        else:
+            broken = constraint.name in violated
+        if broken:
+            message = constraint.get_violation_error_message()
+            errors.setdefault(NON_FIELD_ERRORS, []).append(ValidationError(message))
+    return ValidationError(errors) if errors else None
+
+
+def _insert(rows, built, first: dict, levels, by) -> None:
+    """Write the accepted rows: agreements level by level (parents first), their themes and
+    areas, one history record each with its m2m snapshot, then everything they hold."""
+    accepted = [built[i] for level in levels for i in level]
+    for level in levels:
+        for i in level:
+            parent = _parent_row(rows[i], first)
+            if parent is not None:
+                built[i].agreement.parent = built[parent].agreement
+        Agreement.objects.bulk_create([built[i].agreement for i in level], batch_size=BATCH)
+    links = {name: _link(rows, levels, built, name) for name in ("themes", "areas")}
+    agreements = [b.agreement for b in accepted]
+    records = Agreement.history.bulk_history_create(
+        agreements, default_user=by, default_change_reason=None, batch_size=BATCH
+    )
+    record_of = {a.pk: r.pk for a, r in zip(agreements, records, strict=True)}
+    for name, through_rows in links.items():
+        history = getattr(Agreement.history.model, name).model
+        fields = [f.attname for f in through_rows[0]._meta.fields] if through_rows else []
+        history.objects.bulk_create(
+            [
+                history(history_id=record_of[t.agreement_id], **{f: getattr(t, f) for f in fields})
+                for t in through_rows
+            ],
+            batch_size=BATCH,
+        )
+    for model, objects in (
+        (Party, [p for b in accepted for p in b.parties]),
+        (Act, [a for b in accepted for a in b.acts]),
+        (Commitment, [c for b in accepted for c, _milestones in b.commitments]),
+        (Milestone, [m for b in accepted for _c, milestones in b.commitments for m in milestones]),
+        (FundingLine, [line for b in accepted for line, _shares in b.lines]),
+        (FundingShare, [s for b in accepted for _l, shares in b.lines for _o, _a, s in shares]),
+    ):
+        if objects:
+            bulk_create_with_history(objects, model, batch_size=BATCH, default_user=by)
+
+
+def _link(rows, levels, built, name: str) -> list:
+    """The m2m rows of `name` (themes or areas) of the accepted rows, written."""
+    through = getattr(Agreement, name).through
+    target = getattr(Agreement, name).field.m2m_reverse_field_name()
+    links = [
+        through(agreement_id=built[i].agreement.pk, **{f"{target}_id": pk})
+        for level in levels
+        for i in level
+        for pk in dict.fromkeys(item.pk for item in getattr(rows[i], name))
+    ]
+    return through.objects.bulk_create(links, batch_size=BATCH)

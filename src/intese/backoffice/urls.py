@@ -9,6 +9,8 @@ urlpatterns = [
     path("soggetti/<int:pk>/contatti/", views.organisation_contacts, name="organisation_contacts"),
     path("intese/", include("intese.backoffice.urls_spreadsheets")),
     path("intese/", include("intese.backoffice.urls_documents")),
+    path("dup/", include("intese.backoffice.urls_dup")),
+    path("piani/", include("intese.backoffice.urls_plans")),
     # Last: its "<code>/" pattern would otherwise shadow the fixed paths above.
     path("intese/", include("intese.backoffice.urls_agreements")),
 ]

@@ -171,6 +171,69 @@ def plan_carry_over(*, source: Plan, target: Plan, by) -> list[PlanItem]:
     return list(copies.values())
 
 
+PLAN_FIELDS = (
+    "code",
+    "title",
+    "period_start",
+    "period_end",
+    "status",
+    "adopted_on",
+    "approved_on",
+    "previous",
+    "level_names",
+    "source_note",
+)
+
+
+def _check_plan(plan: Plan) -> None:
+    """Level names are a list of words; the chain of previous plans never loops."""
+    names = plan.level_names
+    if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+        raise PlanError(
+            _("I livelli della gerarchia sono un elenco di nomi non vuoti."), field="level_names"
+        )
+    seen, current = {plan.pk}, plan.previous_id
+    while current is not None:
+        if current in seen:
+            raise PlanError(
+                _("Un piano non può seguire se stesso o un piano che lo segue."),
+                field="previous",
+            )
+        seen.add(current)
+        current = Plan.objects.filter(pk=current).values_list("previous", flat=True).first()
+
+
+@transaction.atomic
+def plan_create(*, by, **fields) -> Plan:
+    """Register a plan for a cycle, with the names of its levels."""
+    unknown = set(fields) - set(PLAN_FIELDS)
+    if unknown:
+        raise TypeError(f"not plan fields: {sorted(unknown)}")
+    plan = Plan(**fields)
+    plan.full_clean(exclude=["version"])
+    _check_plan(plan)
+    plan._history_user = by
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, plan: Plan, expected_version: int, by, **fields) -> Plan:
+    """Change a plan's description; a stale form (another save since) is refused."""
+    from intese.core.concurrency import save_if_unchanged
+
+    unknown = set(fields) - set(PLAN_FIELDS)
+    if unknown:
+        raise TypeError(f"not plan fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    plan.full_clean(exclude=["version"])
+    _check_plan(plan)
+    plan._history_user = by
+    save_if_unchanged(plan, expected_version=expected_version)
+    return plan
+
+
 def check_classification(objective: OperationalObjective) -> None:
     if objective.programme_id is None:
         raise PlanError(

@@ -18,4 +18,5 @@ urlpatterns = [
     path("accessibilita/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("trasparenza/", include("intese.portal.urls_transparency")),
+    path("piano/", include("intese.portal.urls_plans")),
 ]

@@ -1,0 +1,186 @@
+"""Benchmark: the plan explorer and the tree editor with 5,000 items and 10,000 agreements.
+
+Run with `.venv/bin/python bench/bench_plans.py [repeat]`. Uses its own SQLite file
+(var/bench-plans.sqlite3) or DATABASE_URL if set. Builds a three-level plan of 5,000 items,
+10,000 agreements (one in five private, two parties each) and 20,000 links to the plan, then
+prints the median time and the SQL queries of each page, and the time of the tree selector
+(`plans.selectors.plan_tree`) against the path-prefix variant proposed for it below, then the
+pages again with that variant in place.
+
+Pages are rendered without Django's test instrumentation (which copies the context of every
+rendered template), as in production.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-plans.sqlite3'}")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intese.settings")
+os.environ.setdefault("INTESE_TESTING", "true")
+os.environ["DEBUG"] = "false"
+sys.path.insert(0, str(ROOT))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.db.models.functions import Substr  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+
+def timed(label, function, *args, **kwargs):
+    start = time.perf_counter()
+    result = function(*args, **kwargs)
+    print(f"{label:<60} {time.perf_counter() - start:8.2f} s", flush=True)
+    return result
+
+
+def fresh_database():
+    if connection.vendor == "sqlite":
+        Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
+    else:
+        call_command("flush", interactive=False, verbosity=0)
+    call_command("migrate", verbosity=0)
+    quiet = open(os.devnull, "w")  # noqa: SIM115
+    for arguments in [
+        ["load", "--province", "MI"],
+        ["variations", str(ROOT / "data/comuni_variazioni.csv")],
+        [
+            "zones",
+            str(ROOT / "data/zone_omogenee.csv"),
+            "--changes",
+            str(ROOT / "data/zone_omogenee_changes.csv"),
+            "--since",
+            "2015-09-17",
+        ],
+        ["organisations", str(ROOT / "data/organisations_reference.csv")],
+    ]:
+        call_command("refdata", *arguments, stdout=quiet)
+
+
+def measure(client, label, url, repeat):
+    durations, queries = [], 0
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = client.get(url)
+            durations.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        queries = len(captured)
+    size = len(response.content) / 1024
+    print(
+        f"  {label:<28} {statistics.median(durations):9.1f} ms  {queries:3d} queries"
+        f"  {size:7.0f} KiB  {url}",
+        flush=True,
+    )
+
+
+def proposed_plan_tree(plan, *, public_only=True):
+    """The tree with the same counts as plans.selectors.plan_tree, computed from path prefixes.
+
+    An item's ancestors are the prefixes of its path at fixed lengths (one 4-digit segment and
+    a dot per level), so one UNION ALL of GROUP BYs, one per depth, counts the distinct
+    agreements and commitments linked at or below every item: equality on a substring instead
+    of a correlated LIKE per item. Three queries: items, tags (with their vocabularies: +1),
+    counts.
+    """
+    from intese.agreements.models import PlanLink
+    from intese.plans.models import PATH_STEP
+
+    items = list(plan.items.order_by("path").prefetch_related("tags__vocabulary"))
+    depths = max((i.depth for i in items), default=-1) + 1
+    parts = []
+    for depth in range(depths):
+        links = PlanLink.objects.filter(plan_item__plan=plan, plan_item__depth__gte=depth)
+        if public_only:
+            links = links.filter(agreement__is_public=True)
+        parts.append(
+            links.order_by()
+            .annotate(prefix=Substr("plan_item__path", 1, (PATH_STEP + 1) * depth + PATH_STEP))
+            .values("prefix")
+            .annotate(a=Count("agreement", distinct=True), c=Count("commitment", distinct=True))
+            .values_list("prefix", "a", "c")
+        )
+    counts = {} if not parts else {p: (a, c) for p, a, c in parts[0].union(*parts[1:], all=True)}
+    for item in items:
+        item.agreement_count, item.commitment_count = counts.get(item.path, (0, 0))
+    return items
+
+
+def compare_selectors(plan, repeat):
+    from intese.plans import selectors
+
+    for public_only in (True, False):
+        timings = {}
+        for name, selector in (
+            (
+                "plan_tree (current)",
+                lambda p=public_only: list(selectors.plan_tree(plan, public_only=p)),
+            ),
+            ("proposed_plan_tree", lambda p=public_only: proposed_plan_tree(plan, public_only=p)),
+        ):
+            durations = []
+            for _ in range(repeat):
+                start = time.perf_counter()
+                tree = selector()
+                durations.append(time.perf_counter() - start)
+            timings[name] = [(i.pk, i.agreement_count, i.commitment_count) for i in tree]
+            print(
+                f"  {name:<22} public_only={public_only!s:<5} "
+                f"{statistics.median(durations) * 1000:9.1f} ms",
+                flush=True,
+            )
+        current, proposed = timings.values()
+        assert current == proposed, "the proposed selector must give the same counts"
+
+
+def main():
+    repeat = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    from intese.plans.models import PlanItem
+    from intese.plans.tests.test_plan_query_counts import grow_plan, scale_plan
+    from intese.testing import personas
+
+    print(f"database: {connection.vendor}, {os.cpu_count()} CPU, median of {repeat} runs")
+    timed("fresh database with the reference data of Milan", fresh_database)
+    plan = scale_plan()
+    timed("5,000 items, 10,000 agreements, 20,000 links (bulk)", grow_plan, plan)
+    item = PlanItem.objects.get(plan=plan, code="M1.1")
+    anonymous, editor = Client(), Client()
+    editor.force_login(personas.create_all().plan_editor)
+    explorer = plan.get_absolute_url()
+    print("public pages:")
+    measure(anonymous, "explorer", explorer, repeat)
+    measure(anonymous, "explorer, one tag", explorer + "?etichetta=sdg:sdg-1", repeat)
+    measure(
+        anonymous,
+        "item (an objective)",
+        reverse("portal:plan_item", args=[plan.code, item.pk]),
+        repeat,
+    )
+    measure(anonymous, "plans", reverse("portal:plans"), repeat)
+    print("reserved area (plan editor):")
+    measure(editor, "tree editor", reverse("backoffice:plan", args=[plan.code]), repeat)
+    print("tree selector alone:")
+    compare_selectors(plan, repeat)
+    print("the same pages with the proposed selector in place of plans.selectors.plan_tree:")
+    from intese.plans import selectors
+
+    selectors.plan_tree = proposed_plan_tree
+    measure(anonymous, "explorer", explorer, repeat)
+    measure(anonymous, "explorer, one tag", explorer + "?etichetta=sdg:sdg-1", repeat)
+    measure(editor, "tree editor", reverse("backoffice:plan", args=[plan.code]), repeat)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from intese.backoffice import views_plans as views
+
+urlpatterns = [
+    path("", views.plan_list, name="plans"),
+    path("nuovo/", views.plan_create, name="plan_create"),
+    path("<slug:code>/", views.plan_editor, name="plan"),
+    path("<slug:code>/modifica/", views.plan_edit, name="plan_edit"),
+    path("<slug:code>/riprendi/", views.plan_carry_over, name="plan_carry_over"),
+    path("<slug:code>/voci/nuova/", views.plan_item_add, name="plan_item_add"),
+    path("<slug:code>/voci/<int:pk>/modifica/", views.plan_item_edit, name="plan_item_edit"),
+    path("<slug:code>/voci/<int:pk>/sposta/", views.plan_item_move, name="plan_item_move"),
+    path("<slug:code>/voci/<int:pk>/ordine/", views.plan_item_shift, name="plan_item_shift"),
+    path("<slug:code>/voci/<int:pk>/elimina/", views.plan_item_delete, name="plan_item_delete"),
+]
