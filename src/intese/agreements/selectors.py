@@ -10,6 +10,7 @@ from intese.agreements.models import (
     Agreement,
     Commitment,
     Party,
+    PlanLink,
     Status,
     StatusChange,
 )
@@ -100,6 +101,12 @@ def agreement_detail(queryset, code: str) -> Agreement:
             Prefetch("status_changes", queryset=StatusChange.objects.select_related("by", "act")),
             "funding_lines__shares__party__organisation",
             "documents",
+            Prefetch(
+                "plan_links",
+                queryset=PlanLink.objects.select_related(
+                    "plan_item__plan", "operational_objective__document", "commitment"
+                ),
+            ),
         )
         .get(code=code)
     )

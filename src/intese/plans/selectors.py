@@ -1,43 +1,39 @@
 """Reads of plans for the explorer, the matrix and the gap reports: fixed numbers of queries."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
 
-from intese.plans.models import OperationalObjective, Plan, PlanItem
+from intese.plans.models import PATH_STEP, OperationalObjective, Plan, PlanItem
 
 
-def _subtree_count(model_path: str, field: str, *, public_only: bool):
-    """Distinct linked rows whose plan item lies in the subtree of the outer item (by path)."""
+def plan_tree(plan: Plan, *, public_only: bool = True) -> list[PlanItem]:
+    """Every item of the plan in tree order, with the number of agreements and commitments
+    linked to it or to any item below it.
+
+    An item's ancestors are the prefixes of its path at fixed lengths (a 4-digit segment and a
+    dot per level), so one UNION ALL of GROUP BYs, one per depth, counts the distinct agreements
+    and commitments at or below every item: three queries (items, tags, counts) whatever the
+    size, without a correlated subquery per item.
+    """
     from intese.agreements.models import PlanLink
 
-    links = PlanLink.objects.filter(
-        plan_item__plan=OuterRef("plan"), plan_item__path__startswith=OuterRef("path")
-    )
-    if public_only:
-        links = links.filter(agreement__is_public=True)
-    if field == "commitment":
-        links = links.filter(commitment__isnull=False)
-    counted = (
-        links.order_by()
-        .annotate(group=Value(1))
-        .values("group")
-        .annotate(n=Count(field, distinct=True))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def plan_tree(plan: Plan, *, public_only: bool = True):
-    """Every item of the plan in tree order, with the number of agreements and commitments
-    linked to it or to any item below it. One query for the whole tree."""
-    return (
-        plan.items.order_by("path")
-        .annotate(
-            agreement_count=_subtree_count("path", "agreement", public_only=public_only),
-            commitment_count=_subtree_count("path", "commitment", public_only=public_only),
+    items = list(plan.items.order_by("path").prefetch_related("tags__vocabulary"))
+    parts = []
+    for depth in range(max((i.depth for i in items), default=-1) + 1):
+        links = PlanLink.objects.filter(plan_item__plan=plan, plan_item__depth__gte=depth)
+        if public_only:
+            links = links.filter(agreement__is_public=True)
+        parts.append(
+            links.order_by()
+            .annotate(prefix=Substr("plan_item__path", 1, (PATH_STEP + 1) * depth + PATH_STEP))
+            .values("prefix")
+            .annotate(a=Count("agreement", distinct=True), c=Count("commitment", distinct=True))
+            .values_list("prefix", "a", "c")
         )
-        .prefetch_related("tags__vocabulary")
-    )
+    counts = {p: (a, c) for p, a, c in parts[0].union(*parts[1:], all=True)} if parts else {}
+    for item in items:
+        item.agreement_count, item.commitment_count = counts.get(item.path, (0, 0))
+    return items
 
 
 def items_without_links(plan: Plan):
