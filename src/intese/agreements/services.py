@@ -789,6 +789,8 @@ def _insert(rows, built, first: dict, levels, by) -> None:
                 built[i].agreement.parent = built[parent].agreement
         Agreement.objects.bulk_create([built[i].agreement for i in level], batch_size=BATCH)
     links = {name: _link(rows, levels, built, name) for name in ("themes", "areas")}
+    # Not bulk_create_with_history: its history rows do not come back, and the m2m snapshot
+    # needs their ids. Both databases return ids from bulk inserts (SQLite since 3.35).
     agreements = [b.agreement for b in accepted]
     records = Agreement.history.bulk_history_create(
         agreements, default_user=by, default_change_reason=None, batch_size=BATCH
