@@ -122,7 +122,10 @@ def item_shift(*, item: PlanItem, direction: int, by) -> PlanItem:
     _rewrite_subtree(other, mine, other.depth)
     item.refresh_from_db()
     _rewrite_subtree(item, theirs, item.depth)
-    item.refresh_from_db()
+    for moved in (other, item):  # the bulk rewrite keeps no history: record the new places
+        moved.refresh_from_db()
+        moved._history_user = by
+        moved.save()
     return item
 
 

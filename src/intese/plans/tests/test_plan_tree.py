@@ -74,6 +74,8 @@ def test_siblings_change_places_with_their_subtrees(plan):
     add(plan, "M1.1", m1)
     services.item_shift(item=m2, direction=-1, by=None)
     assert codes(plan) == [("M2", 0), ("M1", 0), ("M1.1", 1)]
+    # the new order is in the history of both items
+    assert m2.history.latest().path == "0001" and m1.history.latest().path == "0002"
 
 
 def test_a_linked_item_or_a_parent_cannot_be_deleted(plan):
