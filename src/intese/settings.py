@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "intese.access",
     "intese.plans",
     "intese.agreements",
+    "intese.monitoring",
+    "intese.reports",
     "intese.portal",
     "intese.backoffice",
     "intese.demo",
@@ -200,6 +202,8 @@ MEDIA_ROOT = DATA_DIR / "media"
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="intese@localhost")
+# The address of the site as its users reach it: links in e-mails sent by commands.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

@@ -7,6 +7,7 @@ from intese.core.permissions import PUBLIC, requires
 
 urlpatterns = [
     path("", include("intese.portal.urls")),
+    path("area-riservata/relazioni/", include("intese.reports.urls")),
     path("area-riservata/", include("intese.backoffice.urls")),
     path("accedi/", requires(PUBLIC)(auth_views.LoginView.as_view()), name="login"),
     path("esci/", requires(PUBLIC)(auth_views.LogoutView.as_view()), name="logout"),

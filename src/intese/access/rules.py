@@ -59,6 +59,20 @@ rules.add_perm("agreements.manage", is_plan_editor)
 rules.add_perm("actors.change_organisation_contacts", is_plan_editor | reports_for)
 
 
+@rules.predicate
+def is_partner_reporter(user):
+    return roles_of(user).has(Role.PARTNER_REPORTER)
+
+
+# Monitoring: the plan office follows rounds and status; editors run rounds, keep indicators
+# and review; a partner reporter submits for their own organisation only.
+rules.add_perm("monitoring.follow", is_plan_office)
+rules.add_perm("monitoring.manage", is_plan_editor)
+rules.add_perm("monitoring.review", is_plan_editor)
+rules.add_perm("monitoring.report", is_partner_reporter | is_plan_editor)
+rules.add_perm("monitoring.report_for", is_plan_editor | reports_for)
+
+
 def _admin_permissions():
     """Administrators run the admin site: every model permission of the project is theirs."""
     for model in apps.get_models():

@@ -448,7 +448,18 @@ class Commitment(Versioned):
         on_delete=models.PROTECT,
         related_name="commitments",
     )
+    starts_on = models.DateField(
+        _("avvio"),
+        null=True,
+        blank=True,
+        help_text=_("Se vuoto vale la data di efficacia dell'intesa; serve alla previsione."),
+    )
     due_on = models.DateField(_("scadenza"), null=True, blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("peso"),
+        default=1,
+        help_text=_("Peso dell'impegno nelle aggregazioni dello stato di avanzamento."),
+    )
     status = models.CharField(
         _("stato"),
         max_length=20,
@@ -463,6 +474,13 @@ class Commitment(Versioned):
         verbose_name = _("impegno")
         verbose_name_plural = _("impegni")
         ordering = ["agreement", "due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gte=1),
+                name="commitment_weight_positive",
+                violation_error_message=_("Il peso di un impegno è almeno 1."),
+            ),
+        ]
 
     def __str__(self):
         return self.title

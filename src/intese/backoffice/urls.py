@@ -11,6 +11,9 @@ urlpatterns = [
     path("intese/", include("intese.backoffice.urls_documents")),
     path("dup/", include("intese.backoffice.urls_dup")),
     path("piani/", include("intese.backoffice.urls_plans")),
+    # Partners' reporting first: the plan office's monitoring pages have "<pk>/" patterns.
+    path("monitoraggio/rendiconta/", include("intese.backoffice.urls_reporting")),
+    path("monitoraggio/", include("intese.backoffice.urls_monitoring")),
     # Last: its "<code>/" pattern would otherwise shadow the fixed paths above.
     path("intese/", include("intese.backoffice.urls_agreements")),
 ]

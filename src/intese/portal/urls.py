@@ -19,4 +19,5 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("trasparenza/", include("intese.portal.urls_transparency")),
     path("piano/", include("intese.portal.urls_plans")),
+    path("andamento/", include("intese.portal.urls_monitoring")),
 ]

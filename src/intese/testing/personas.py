@@ -28,7 +28,8 @@ class Personas:
 
 def _user(username: str, first: str, last: str, role: Role | None = None, **scope):
     user, _created = get_user_model().objects.get_or_create(
-        username=username, defaults={"first_name": first, "last_name": last}
+        username=username,
+        defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
     )
     user.set_password(PASSWORD)
     user.save()

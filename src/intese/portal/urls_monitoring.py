@@ -1,0 +1,3 @@
+"""Filled in by the monitoring work (issue 5)."""
+
+urlpatterns = []
