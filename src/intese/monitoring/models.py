@@ -97,9 +97,9 @@ class Indicator(Versioned):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(plan_item__isnull=False, agreement__isnull=True, commitment__isnull=True)
-                | Q(plan_item__isnull=True, agreement__isnull=False, commitment__isnull=True)
-                | Q(plan_item__isnull=True, agreement__isnull=True, commitment__isnull=False),
+                condition=Q(plan_item__isnull=False, agreement=None, commitment=None)
+                | Q(plan_item=None, agreement__isnull=False, commitment=None)
+                | Q(plan_item=None, agreement=None, commitment__isnull=False),
                 name="indicator_one_subject",
                 violation_error_message=_(
                     "Un indicatore misura una sola cosa: una voce del piano, un'intesa "

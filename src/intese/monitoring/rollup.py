@@ -5,6 +5,7 @@ which commitments belong to which group, and the database sums weights per group
 """
 
 import datetime
+
 from django.db import connection
 
 from intese.monitoring.status import Figure, commitment_status_sql

@@ -41,7 +41,8 @@ AFTER_REMINDER_EVERY_DAYS = 7
 def agreements_in_scope(round: Round):
     linked = Q(pk__in=round.agreements.values("pk"))
     if round.plan_id:
-        linked |= Q(pk__in=PlanLink.objects.filter(plan_item__plan=round.plan_id).values("agreement"))
+        in_plan = PlanLink.objects.filter(plan_item__plan=round.plan_id)
+        linked |= Q(pk__in=in_plan.values("agreement"))
     return Agreement.objects.filter(linked).exclude(status="revoked")
 
 
@@ -98,7 +99,8 @@ def completion(round: Round) -> list[Completion]:
     """Per organisation: items due, and how many are submitted, accepted, sent back. Two
     grouped queries whatever the number of items."""
     rows: dict[int, Completion] = {}
-    for queryset, owner in ((commitments_due(round), "responsible"), (indicators_due(round), "owner")):
+    owed = ((commitments_due(round), "responsible"), (indicators_due(round), "owner"))
+    for queryset, owner in owed:
         grouped = (
             queryset.order_by()
             .values(owner)
@@ -284,14 +286,13 @@ def _reminder_message(round, entry: Completion, kind: str, recipients: list[str]
             "after": kind == ReminderKind.AFTER,
             "site_url": settings.SITE_URL,
         }
-        subject = (
-            _("Monitoraggio «%(round)s»: mancano %(n)s rendicontazioni")
-            % {"round": round.title, "n": entry.missing}
-        )
+        subject = _("Monitoraggio «%(round)s»: mancano %(n)s rendicontazioni") % {
+            "round": round.title,
+            "n": entry.missing,
+        }
         body = render_to_string("monitoring/email/reminder.txt", context)
     return (subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 
 def exists_open_round() -> bool:
     return Round.objects.filter(status=RoundStatus.OPEN).exists()
-

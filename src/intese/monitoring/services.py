@@ -140,8 +140,7 @@ def _check_round(round: Round | None, day: datetime.date) -> None:
         return
     if not round.is_open:
         raise MonitoringError(
-            _("Il ciclo «%(round)s» è chiuso: non accetta più invii.")
-            % {"round": round.title}
+            _("Il ciclo «%(round)s» è chiuso: non accetta più invii.") % {"round": round.title}
             if round.status == "closed"
             else _("Il ciclo «%(round)s» non è ancora aperto.") % {"round": round.title},
             field="round",
@@ -355,7 +354,5 @@ def review(submission, *, by, accept: bool, reason: str = ""):
     submission.review_reason = "" if accept else reason.strip()
     submission.reviewed_by = by
     submission.reviewed_at = timezone.now()
-    submission.save(
-        update_fields=["review_status", "review_reason", "reviewed_by", "reviewed_at"]
-    )
+    submission.save(update_fields=["review_status", "review_reason", "reviewed_by", "reviewed_at"])
     return submission

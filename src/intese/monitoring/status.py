@@ -326,9 +326,7 @@ def indicator_states(indicator_ids, as_of: datetime.date) -> dict[int, Indicator
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, {"as_of": as_of})
-        return {
-            row[0]: IndicatorState(*as_dates(row[:2]), *_decimal_row(row)) for row in cursor
-        }
+        return {row[0]: IndicatorState(*as_dates(row[:2]), *_decimal_row(row)) for row in cursor}
 
 
 def _decimal_row(row):

@@ -30,9 +30,7 @@ def test_without_an_accepted_report_the_data_is_missing_not_zero(agreement, peop
 
 def test_an_accepted_report_at_the_expected_pace_is_on_track(agreement, people):
     c = build.commitment(agreement, build.sesto(), due_on=D(2025, 1, 1))
-    build.report(
-        c, 60, D(2024, 7, 1), by=people.partner_sesto, accepted_by=people.plan_editor
-    )
+    build.report(c, 60, D(2024, 7, 1), by=people.partner_sesto, accepted_by=people.plan_editor)
     state = commitment_states([c.pk], D(2024, 7, 2))[c.pk]
     assert state.status == Status.ON_TRACK
     assert state.percent == 60
@@ -42,9 +40,7 @@ def test_an_accepted_report_at_the_expected_pace_is_on_track(agreement, people):
 
 def test_a_pace_that_misses_the_due_date_is_at_risk(agreement, people):
     c = build.commitment(agreement, build.sesto(), due_on=D(2025, 1, 1))
-    build.report(
-        c, 20, D(2024, 7, 1), by=people.partner_sesto, accepted_by=people.plan_editor
-    )
+    build.report(c, 20, D(2024, 7, 1), by=people.partner_sesto, accepted_by=people.plan_editor)
     state = commitment_states([c.pk], D(2024, 7, 2))[c.pk]
     assert state.status == Status.AT_RISK
     assert state.forecast_late
@@ -71,9 +67,7 @@ def test_past_the_due_date_and_not_done_is_late_even_without_data(agreement, peo
 
 def test_done_at_100_percent_whatever_the_dates(agreement, people):
     c = build.commitment(agreement, build.sesto(), due_on=D(2024, 6, 30))
-    build.report(
-        c, 100, D(2024, 9, 1), by=people.partner_sesto, accepted_by=people.plan_editor
-    )
+    build.report(c, 100, D(2024, 9, 1), by=people.partner_sesto, accepted_by=people.plan_editor)
     assert status(c, D(2024, 8, 31)) == Status.LATE
     assert status(c, D(2024, 9, 1)) == Status.DONE
 
@@ -87,9 +81,7 @@ def test_zero_percent_is_not_started(agreement, people):
 def test_status_as_of_a_past_date_uses_the_reports_known_then(agreement, people):
     c = build.commitment(agreement, build.sesto(), due_on=D(2025, 1, 1))
     build.report(c, 30, D(2024, 3, 1), by=people.partner_sesto, accepted_by=people.plan_editor)
-    build.report(
-        c, 100, D(2024, 10, 1), by=people.partner_sesto, accepted_by=people.plan_editor
-    )
+    build.report(c, 100, D(2024, 10, 1), by=people.partner_sesto, accepted_by=people.plan_editor)
     assert status(c, D(2024, 2, 1)) == Status.MISSING
     assert commitment_states([c.pk], D(2024, 5, 1))[c.pk].percent == 30
     assert status(c, D(2024, 10, 1)) == Status.DONE
