@@ -77,10 +77,12 @@ def _members_by_plan_item(depths: int, step: int) -> str:
     return f"plan_linked AS ({linked}), members AS ({' UNION '.join(prefixes)})"
 
 
-def _figures(members: str, params: dict, *, members_is_cte: bool = False) -> dict:
+def _figures(
+    members: str, params: dict, *, members_is_cte: bool = False, public_only: bool = False
+) -> dict:
     members_cte = members if members_is_cte else f"members AS ({members})"
     sql = f"""
-      WITH {commitment_status_sql()}, {members_cte}
+      WITH {commitment_status_sql(public_only=public_only)}, {members_cte}
       SELECT m.key, s.status, COUNT(*), SUM(s.weight),
              SUM(CASE WHEN s.percent IS NULL THEN 0 ELSE s.weight END),
              SUM(CASE WHEN s.percent IS NULL THEN 0 ELSE s.weight * s.percent END)
@@ -100,23 +102,23 @@ def _figures(members: str, params: dict, *, members_is_cte: bool = False) -> dic
     return figures
 
 
-def by_agreement(as_of: datetime.date) -> dict[int, Figure]:
-    return _figures(_members_by_agreement(), {"as_of": as_of})
+def by_agreement(as_of: datetime.date, *, public_only: bool = False) -> dict[int, Figure]:
+    return _figures(_members_by_agreement(), {"as_of": as_of}, public_only=public_only)
 
 
-def by_party(as_of: datetime.date) -> dict[int, Figure]:
-    return _figures(_members_by_party(), {"as_of": as_of})
+def by_party(as_of: datetime.date, *, public_only: bool = False) -> dict[int, Figure]:
+    return _figures(_members_by_party(), {"as_of": as_of}, public_only=public_only)
 
 
-def by_theme(as_of: datetime.date) -> dict[int, Figure]:
-    return _figures(_members_by_theme(), {"as_of": as_of})
+def by_theme(as_of: datetime.date, *, public_only: bool = False) -> dict[int, Figure]:
+    return _figures(_members_by_theme(), {"as_of": as_of}, public_only=public_only)
 
 
-def by_zone(as_of: datetime.date) -> dict[int, Figure]:
-    return _figures(_members_by_zone(), {"as_of": as_of})
+def by_zone(as_of: datetime.date, *, public_only: bool = False) -> dict[int, Figure]:
+    return _figures(_members_by_zone(), {"as_of": as_of}, public_only=public_only)
 
 
-def by_plan_item(plan, as_of: datetime.date) -> dict[str, Figure]:
+def by_plan_item(plan, as_of: datetime.date, *, public_only: bool = False) -> dict[str, Figure]:
     """Figures keyed by plan item path; the key '' holds the whole plan."""
     from intese.plans.models import PATH_STEP
 
@@ -125,10 +127,15 @@ def by_plan_item(plan, as_of: datetime.date) -> dict[str, Figure]:
         _members_by_plan_item(depths, PATH_STEP),
         {"as_of": as_of, "plan": plan.pk},
         members_is_cte=True,
+        public_only=public_only,
     )
 
 
-def overall(as_of: datetime.date) -> Figure:
+def overall(as_of: datetime.date, *, public_only: bool = False) -> Figure:
     """Every counted commitment of every agreement."""
-    figures = _figures("SELECT 0 AS key, commitment_id FROM commitment_status", {"as_of": as_of})
+    figures = _figures(
+        "SELECT 0 AS key, commitment_id FROM commitment_status",
+        {"as_of": as_of},
+        public_only=public_only,
+    )
     return figures.get(0, Figure())

@@ -93,15 +93,17 @@ def _tables():
     }
 
 
-def commitment_status_sql() -> str:
+def commitment_status_sql(*, public_only: bool = False) -> str:
     """A WITH clause defining `commitment_status`: one row per counted commitment, as of
-    %(as_of)s, with its weight, latest accepted report and status (rules in the module doc)."""
+    %(as_of)s, with its weight, latest accepted report and status (rules in the module doc).
+    `public_only` keeps the commitments of public agreements: what the portal may show."""
     t = _tables()
     r_day, s_day, d_day = (
         day_number("l.reported_on"),
         day_number("COALESCE(c.starts_on, a.effective_from)"),
         day_number("c.due_on"),
     )
+    visible = "AND a.is_public" if public_only else ""
     return f"""
     latest_report AS (
       SELECT commitment_id, percent, reported_on, self_assessment FROM (
@@ -131,7 +133,7 @@ def commitment_status_sql() -> str:
       FROM {t["commitment"]} c
       JOIN {t["agreement"]} a ON a.id = c.agreement_id
       LEFT JOIN latest_report l ON l.commitment_id = c.id
-      WHERE c.status <> 'cancelled' AND a.status <> 'revoked'
+      WHERE c.status <> 'cancelled' AND a.status <> 'revoked' {visible}
     )"""
 
 
