@@ -8,7 +8,7 @@ import datetime
 
 from django.db import connection
 
-from intese.monitoring.status import Figure, commitment_status_sql
+from intese.monitoring.status import Figure, as_dates, commitment_status_sql
 
 
 def _table(model) -> str:
@@ -139,3 +139,63 @@ def overall(as_of: datetime.date, *, public_only: bool = False) -> Figure:
         public_only=public_only,
     )
     return figures.get(0, Figure())
+
+
+def by_plan(as_of: datetime.date, *, public_only: bool = False) -> dict[int, Figure]:
+    """The whole-plan figure of every plan at once, keyed by plan id: a commitment counts once
+    for a plan however many of its items it (or its agreement) is linked to."""
+    from intese.agreements.models import Commitment, PlanLink
+    from intese.plans.models import PlanItem
+
+    links, items, commitments = _table(PlanLink), _table(PlanItem), _table(Commitment)
+    members = f"""
+      SELECT pi.plan_id AS key, pl.commitment_id AS commitment_id FROM {links} pl
+      JOIN {items} pi ON pi.id = pl.plan_item_id
+      WHERE pl.commitment_id IS NOT NULL
+      UNION
+      SELECT pi.plan_id, c.id FROM {links} pl
+      JOIN {items} pi ON pi.id = pl.plan_item_id
+      JOIN {commitments} c ON c.agreement_id = pl.agreement_id
+      WHERE pl.commitment_id IS NULL"""
+    return _figures(members, {"as_of": as_of}, public_only=public_only)
+
+
+COMMITMENT_COLUMNS = [
+    "commitment_id",
+    "agreement_code",
+    "responsible",
+    "weight",
+    "percent",
+    "reported_on",
+    "status",
+    "due_on",
+]
+
+
+def commitment_rows(as_of: datetime.date, *, public_only: bool = False, chunk: int = 2000):
+    """Every counted commitment (only public agreements' with `public_only`) with its status
+    as of the day, in the order of COMMITMENT_COLUMNS (agreement code, due date, id): one
+    query, read in chunks."""
+    from intese.actors.models import Organisation
+    from intese.agreements.models import Agreement
+
+    sql = f"""
+      WITH {commitment_status_sql(public_only=public_only)}
+      SELECT s.commitment_id, a.code, o.name, s.weight, s.percent, s.reported_on, s.status,
+             s.due_on
+      FROM commitment_status s
+      JOIN {_table(Agreement)} a ON a.id = s.agreement_id
+      JOIN {_table(Organisation)} o ON o.id = s.responsible_id
+      ORDER BY a.code, CASE WHEN s.due_on IS NULL THEN 1 ELSE 0 END, s.due_on,
+               s.commitment_id"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"as_of": as_of})
+        while rows := cursor.fetchmany(chunk):
+            yield from (_with_dates(row) for row in rows)
+
+
+def _with_dates(row) -> list:
+    """Only the date columns are read as dates: a code or a name is never one."""
+    row = list(row)
+    row[5], row[7] = as_dates([row[5], row[7]])
+    return row

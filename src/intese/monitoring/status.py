@@ -29,8 +29,9 @@ commitments with their weights:
   progress = sum(weight x percent) / sum(weight), over the commitments with data;
   coverage = weight with data / total weight;
   status   = done if all is done; missing if coverage < 50 %; late if late weight > 25 % of
-             the weight with data; at risk if late + at-risk weight > 25 %; not started if
-             nothing has started; on track otherwise.
+             the judged weight (total minus the weight whose status is missing); at risk if
+             late + at-risk weight > 25 % of it; not started if nothing has started; on track
+             otherwise.
 """
 
 import datetime
