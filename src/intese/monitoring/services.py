@@ -48,8 +48,8 @@ def _clean(instance, exclude=()):
 @transaction.atomic
 def indicator_create(**fields) -> Indicator:
     indicator = Indicator(**fields)
-    _check_baseline(indicator)
     _clean(indicator)
+    _check_baseline(indicator)
     indicator.save()
     return indicator
 
@@ -60,8 +60,8 @@ def indicator_update(indicator: Indicator, *, expected_version: int, **fields) -
 
     for name, value in fields.items():
         setattr(indicator, name, value)
-    _check_baseline(indicator)
     _clean(indicator, exclude=["code"] if "code" not in fields else [])
+    _check_baseline(indicator)
     save_if_unchanged(indicator, expected_version=expected_version)
     return indicator
 
