@@ -31,8 +31,12 @@ class ProgressForm(StyledForm, forms.Form):
         error_messages={
             "required": gettext_lazy("Indicare l'avanzamento, da 0 a 100."),
             "invalid": gettext_lazy("L'avanzamento è una percentuale intera tra 0 e 100."),
+            "min_value": gettext_lazy("L'avanzamento è una percentuale intera tra 0 e 100."),
+            "max_value": gettext_lazy("L'avanzamento è una percentuale intera tra 0 e 100."),
         },
-        widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1}),
+        min_value=0,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"step": 1}),
     )
     self_assessment = forms.ChoiceField(
         label=gettext_lazy("Valutazione"),

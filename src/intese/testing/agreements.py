@@ -21,10 +21,10 @@ def milano():
 
 def proposal(by=None, *, code=None, kind="accordo_pa_art15", coherence=COHERENCE, **fields):
     """A proposed agreement between CMM and the Comune di Milano, both required to sign."""
+    fields.setdefault("title", "Intesa di prova")
     agreement = services.agreement_create(
         by=by,
         code=code or f"TEST-{next(_codes):05d}",
-        title="Intesa di prova",
         kind=AgreementKind.objects.get(code=kind),
         coherence_statement=coherence,
         **fields,
