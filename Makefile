@@ -64,9 +64,12 @@ refdata: python-deps
 	$(INTESE) refdata organisations data/organisations_reference.csv
 	$(INTESE) refdata budget data/budget_missions_programmes.csv
 
+# The task worker (yearly reports) runs in the background and stops with the server.
 demo: setup
 	$(INTESE) demo
-	$(INTESE) runserver 127.0.0.1:8000
+	$(INTESE) db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(INTESE) runserver 127.0.0.1:8000
 
 lint: python-deps
 	$(VENV)/bin/ruff check .

@@ -46,7 +46,7 @@ def sign_in(context, live_server, username):
 
 
 def test_a_round_from_opening_to_closing(live_server, browser, scene):
-    people, round, commitment = scene
+    _people, _round, commitment = scene
     office_context = browser.new_context(bypass_csp=True, locale="it-IT")
     partner_context = browser.new_context(bypass_csp=True, locale="it-IT")
     office = sign_in(office_context, live_server, "ufficio.piano")

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "intese.core",
     "intese.territory",
     "intese.actors",
@@ -198,6 +200,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+
+# Background work (the yearly reports): the Django tasks API through the django-tasks backport,
+# queued in the database; `intese db_worker` runs them. No extra server to install.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

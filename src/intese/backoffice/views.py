@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intese.access.roles import roles_of
@@ -12,11 +13,14 @@ from intese.actors.services import CONTACT_FIELDS, organisation_update_contacts
 from intese.backoffice.forms import OrganisationContactsForm
 from intese.core.errors import DomainError
 from intese.core.permissions import authorize, requires
+from intese.monitoring import alerts, rollup
 
 
 @requires("intese.use_backoffice")
 def home(request):
     roles = roles_of(request.user)
+    today = timezone.localdate()
+    follows = request.user.has_perm("monitoring.follow")
     return render(
         request,
         "backoffice/home.html",
@@ -25,6 +29,12 @@ def home(request):
             "editable": organisations_editable_by(request.user).select_related("area")[:20],
             "is_plan_office": request.user.has_perm("intese.view_plan_office"),
             "roles": roles,
+            "today": today,
+            "follows_monitoring": follows,
+            "alerts": alerts.all_alerts(today) if follows else [],
+            "alert_days": alerts.DEFAULT_DAYS,
+            "overall": rollup.overall(today) if follows else None,
+            "owed": alerts.owed_by(roles.reporting_for, today),
         },
     )
 

@@ -5,11 +5,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from intese.demo.agreements import load_demo_agreements
+from intese.demo.monitoring import load_demo_monitoring
 from intese.demo.plans import load_demo_plans
 from intese.testing import personas
 
 DEMO_AGREEMENTS = settings.PROJECT_DIR / "data" / "demo" / "agreements.json"
 DEMO_PLANS = settings.PROJECT_DIR / "data" / "demo" / "plan.json"
+DEMO_MONITORING = settings.PROJECT_DIR / "data" / "demo" / "monitoring.json"
 
 
 class Command(BaseCommand):
@@ -31,6 +33,12 @@ class Command(BaseCommand):
         self.stdout.write(f"Intese dimostrative create: {len(created)}")
         plans = load_demo_plans(DEMO_PLANS, by=people.plan_editor)
         self.stdout.write(f"Piani dimostrativi creati: {len(plans)}")
+        monitoring = load_demo_monitoring(DEMO_MONITORING, people=people)
+        self.stdout.write(
+            f"Monitoraggio di esempio: {monitoring.indicators} indicatori, "
+            f"{monitoring.reports} stati di avanzamento, {monitoring.measurements} rilevazioni, "
+            f"cicli creati: {', '.join(monitoring.rounds) or 'nessuno'}"
+        )
         self.stdout.write(f"Account di esempio (password: {personas.PASSWORD}):")
         for name, user in people.by_name().items():
             roles = ", ".join(str(a) for a in user.role_assignments.all()) or "nessun ruolo"
