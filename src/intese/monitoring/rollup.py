@@ -77,9 +77,11 @@ def _members_by_plan_item(depths: int, step: int) -> str:
     return f"plan_linked AS ({linked}), members AS ({' UNION '.join(prefixes)})"
 
 
-def _figures(
+def figures(
     members: str, params: dict, *, members_is_cte: bool = False, public_only: bool = False
 ) -> dict:
+    """Sum weights per group and status. `members` selects (key, commitment_id) pairs, or is
+    a WITH clause defining `members` (with `members_is_cte`)."""
     members_cte = members if members_is_cte else f"members AS ({members})"
     sql = f"""
       WITH {commitment_status_sql(public_only=public_only)}, {members_cte}
@@ -88,34 +90,34 @@ def _figures(
              SUM(CASE WHEN s.percent IS NULL THEN 0 ELSE s.weight * s.percent END)
       FROM members m JOIN commitment_status s ON s.commitment_id = m.commitment_id
       GROUP BY m.key, s.status"""
-    figures: dict = {}
+    found: dict = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for key, status, count, weight, with_data, weighted in cursor.fetchall():
-            figure = figures.setdefault(key, Figure())
+            figure = found.setdefault(key, Figure())
             figure.count += count
             figure.total_weight += int(weight)
             figure.weight_with_data += int(with_data)
             figure.weighted_percent += int(weighted)
             figure.weights[status] = int(weight)
             figure.counts[status] = count
-    return figures
+    return found
 
 
 def by_agreement(as_of: datetime.date, *, public_only: bool = False) -> dict[int, Figure]:
-    return _figures(_members_by_agreement(), {"as_of": as_of}, public_only=public_only)
+    return figures(_members_by_agreement(), {"as_of": as_of}, public_only=public_only)
 
 
 def by_party(as_of: datetime.date, *, public_only: bool = False) -> dict[int, Figure]:
-    return _figures(_members_by_party(), {"as_of": as_of}, public_only=public_only)
+    return figures(_members_by_party(), {"as_of": as_of}, public_only=public_only)
 
 
 def by_theme(as_of: datetime.date, *, public_only: bool = False) -> dict[int, Figure]:
-    return _figures(_members_by_theme(), {"as_of": as_of}, public_only=public_only)
+    return figures(_members_by_theme(), {"as_of": as_of}, public_only=public_only)
 
 
 def by_zone(as_of: datetime.date, *, public_only: bool = False) -> dict[int, Figure]:
-    return _figures(_members_by_zone(), {"as_of": as_of}, public_only=public_only)
+    return figures(_members_by_zone(), {"as_of": as_of}, public_only=public_only)
 
 
 def by_plan_item(plan, as_of: datetime.date, *, public_only: bool = False) -> dict[str, Figure]:
@@ -123,7 +125,7 @@ def by_plan_item(plan, as_of: datetime.date, *, public_only: bool = False) -> di
     from intese.plans.models import PATH_STEP
 
     depths = (plan.items.order_by("-depth").values_list("depth", flat=True).first() or 0) + 1
-    return _figures(
+    return figures(
         _members_by_plan_item(depths, PATH_STEP),
         {"as_of": as_of, "plan": plan.pk},
         members_is_cte=True,
@@ -133,12 +135,12 @@ def by_plan_item(plan, as_of: datetime.date, *, public_only: bool = False) -> di
 
 def overall(as_of: datetime.date, *, public_only: bool = False) -> Figure:
     """Every counted commitment of every agreement."""
-    figures = _figures(
+    everything = figures(
         "SELECT 0 AS key, commitment_id FROM commitment_status",
         {"as_of": as_of},
         public_only=public_only,
     )
-    return figures.get(0, Figure())
+    return everything.get(0, Figure())
 
 
 def by_plan(as_of: datetime.date, *, public_only: bool = False) -> dict[int, Figure]:
@@ -157,7 +159,7 @@ def by_plan(as_of: datetime.date, *, public_only: bool = False) -> dict[int, Fig
       JOIN {items} pi ON pi.id = pl.plan_item_id
       JOIN {commitments} c ON c.agreement_id = pl.agreement_id
       WHERE pl.commitment_id IS NULL"""
-    return _figures(members, {"as_of": as_of}, public_only=public_only)
+    return figures(members, {"as_of": as_of}, public_only=public_only)
 
 
 COMMITMENT_COLUMNS = [
