@@ -2,12 +2,18 @@
 office reviews and closes it, and the yearly report comes out as a PDF that says what happened."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from e2e.conftest import axe_violations
+from intese.agreements import services as agreements
 from intese.monitoring import rounds
+from intese.plans import services as plans
+from intese.plans.models import Plan
 from intese.testing import monitoring as build
 from intese.testing import personas
 
@@ -17,12 +23,23 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def scene(territory):
     people = personas.create_all()
+    plan = Plan.objects.create(
+        code="piano-e2e",
+        title="Piano della prova di monitoraggio",
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2027, 12, 31),
+    )
+    item = plans.item_add(plan=plan, by=None, code="M1", title="Mobilità sostenibile")
     agreement = build.agreement_with(build.sesto(), title="Intesa per la ciclabile Sesto-Milano")
+    agreements.plan_link_add(
+        agreement=agreement, by=None, plan_item=item, motivation="Attua la missione M1."
+    )
     commitment = build.commitment(
         agreement,
         build.sesto(),
         title="Progetto esecutivo della ciclabile",
         due_on=datetime.date(2027, 6, 30),
+        starts_on=datetime.date(2026, 1, 1),
     )
     round = rounds.round_create(
         by=people.plan_editor,
@@ -85,5 +102,24 @@ def test_a_round_from_opening_to_closing(live_server, browser, scene):
     assert "Chiuso" in office.locator("main").inner_text()
 
     assert commitment.progress_reports.get().is_accepted
+
+    office.goto(f"{live_server.url}/area-riservata/relazioni/")
+    office.get_by_label("Piano strategico").select_option("piano-e2e")
+    office.get_by_role("spinbutton", name="Anno").fill("2026")
+    office.get_by_label("Dati al (facoltativo)").fill("2026-11-28")
+    office.get_by_role("button", name="Mostra la relazione").click()
+    expect(office.locator("main")).to_contain_text("Mobilità sostenibile")
+    assert axe_violations(office) == []
+    office.get_by_role("button", name="Prepara il PDF").click()
+    expect(office.locator("main")).to_contain_text("Preparazione della relazione")
+    call_command("db_worker", "--batch", stdout=io.StringIO(), stderr=io.StringIO())
+    download_link = office.get_by_role("link", name="Scarica")
+    expect(download_link).to_be_visible(timeout=15_000)
+    with office.expect_download() as download:
+        download_link.click()
+    text = "".join(page.extract_text() for page in PdfReader(download.value.path()).pages)
+    assert "Piano della prova di monitoraggio" in text
+    assert "Mobilità sostenibile" in text
+    assert "40" in text
     office_context.close()
     partner_context.close()
