@@ -95,6 +95,9 @@ test-postgres:
 
 bench: setup
 	$(PY) bench/run.py
+	@if [ -n "$$BENCH_DATABASE_URL" ]; then \
+	  DATABASE_URL="$$BENCH_DATABASE_URL" $(PY) bench/bench_monitoring.py; \
+	else echo "bench_monitoring: set BENCH_DATABASE_URL=postgres://… (a scratch database: it is flushed)"; fi
 
 clean:
 	rm -rf $(VENV) node_modules var
