@@ -439,52 +439,6 @@ def measure(plan, repeat):
         print(f"{label:<52} {seconds * 1000:8.0f} ms  {size(result)}{flag}", flush=True)
 
 
-def proposed_direct(key_column: str):
-    """Proposed for rollup.overall, by_agreement and by_party: when the group key is a column
-    of commitment_status, group it directly. The CTE is then referenced once, so PostgreSQL
-    inlines it: no materialisation, no self-join, no sort spilled to disk. Same figures."""
-    from intese.monitoring.status import Figure, commitment_status_sql
-
-    sql = f"""
-      WITH {commitment_status_sql()}
-      SELECT {key_column} AS key, s.status, COUNT(*), SUM(s.weight),
-             SUM(CASE WHEN s.percent IS NULL THEN 0 ELSE s.weight END),
-             SUM(CASE WHEN s.percent IS NULL THEN 0 ELSE s.weight * s.percent END)
-      FROM commitment_status s GROUP BY 1, s.status"""  # noqa: S608
-    figures = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"as_of": AS_OF})
-        for key, status, count, weight, with_data, weighted in cursor.fetchall():
-            figure = figures.setdefault(key, Figure())
-            figure.count += count
-            figure.total_weight += int(weight)
-            figure.weight_with_data += int(with_data)
-            figure.weighted_percent += int(weighted)
-            figure.weights[status] = int(weight)
-            figure.counts[status] = count
-    return figures
-
-
-def measure_proposed(repeat):
-    from intese.monitoring import rollup
-
-    def same(current, proposed):
-        def key(figures):
-            return {k: (f.count, f.total_weight, f.weighted_percent, f.weights) for k, f in figures}
-
-        return key(current.items()) == key(proposed.items())
-
-    cases = [
-        ("overall", lambda: {0: rollup.overall(AS_OF)}, "0"),
-        ("by_agreement", lambda: rollup.by_agreement(AS_OF), "s.agreement_id"),
-        ("by_party", lambda: rollup.by_party(AS_OF), "s.responsible_id"),
-    ]
-    for name, current, column in cases:
-        seconds, proposed = median_time(lambda c=column: proposed_direct(c), repeat)
-        assert same(current(), proposed), name
-        print(f"{'proposed ' + name + ' (direct grouping)':<52} {seconds * 1000:8.0f} ms")
-
-
 def measure_home(user, repeat):
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     client = Client()
@@ -560,25 +514,9 @@ def sizes():
     print("sizes: " + ", ".join(f"{m.objects.count():,} {label}" for m, label in counted))
 
 
-PROPOSED_INDEXES = [  # for monitoring/models.py: the latest accepted submission, read in order
-    "CREATE INDEX IF NOT EXISTS measurement_accepted_latest ON monitoring_measurement "
-    "(indicator_id, measured_on DESC, id DESC) WHERE review_status = 'accepted'",
-    "CREATE INDEX IF NOT EXISTS progress_accepted_latest ON monitoring_progressreport "
-    "(commitment_id, reported_on DESC, id DESC) WHERE review_status = 'accepted'",
-]
-
-
-def add_proposed_indexes():
-    with connection.cursor() as cursor:
-        for sql in PROPOSED_INDEXES:
-            cursor.execute(sql)
-        cursor.execute("VACUUM ANALYZE monitoring_measurement")
-        cursor.execute("VACUUM ANALYZE monitoring_progressreport")
-
-
 def main():
-    """`bench_monitoring.py [repeat] [--reuse] [--proposed-indexes]`: --reuse measures the data
-    already built; --proposed-indexes adds the two partial indexes proposed for the models."""
+    """`bench_monitoring.py [repeat] [--reuse]`: --reuse measures the data already built (after
+    applying any new migration)."""
     from intese.plans.models import Plan
     from intese.testing import personas
 
@@ -586,26 +524,19 @@ def main():
     repeat = int(arguments[0]) if arguments else 3
     print(f"database: {connection.vendor}, {os.cpu_count()} CPU, median of {repeat} runs")
     if "--reuse" in sys.argv:
+        call_command("migrate", verbosity=0)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
         people = personas.create_all()
         plan = Plan.objects.get(code="PIANO-MONITORAGGIO")
     else:
         timed("fresh database with the reference data of Milan", fresh_database)
         people = personas.create_all()
         plan = build(people)
-    if "--proposed-indexes" in sys.argv and connection.vendor == "postgresql":
-        timed("proposed indexes (and VACUUM ANALYZE)", add_proposed_indexes)
     sizes()
     measure(plan, repeat)
     measure_home(people.plan_editor, repeat)
-    if connection.vendor == "postgresql":
-        # The roll-up's plan is estimated far above its real cost (the CTE joined to itself),
-        # which triggers JIT compilation: about a second per query. The same without JIT:
-        with connection.cursor() as cursor:
-            cursor.execute("SET jit = off")
-        print("\nthe same with JIT compilation off (SET jit = off):")
-        measure(plan, repeat)
-        measure_proposed(repeat)
-        measure_home(people.plan_editor, repeat)
 
 
 if __name__ == "__main__":

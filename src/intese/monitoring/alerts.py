@@ -95,7 +95,7 @@ def overdue_commitments(day: datetime.date, *, limit: int | None = LIMIT) -> Ale
       FROM first_rows f
       JOIN {_table(Commitment)} c ON c.id = f.commitment_id
       JOIN {_table(Organisation)} o ON o.id = f.responsible_id
-      ORDER BY f.due_on, f.code, f.commitment_id"""  # noqa: S608
+      ORDER BY f.due_on, f.code, f.commitment_id"""
     rows = _fetch(sql, {"as_of": day, "limit": _limit(limit)})
     result = AlertList(
         "commitments",
@@ -214,7 +214,7 @@ def indicators_off_target(day: datetime.date, *, limit: int | None = LIMIT) -> A
       FROM first_rows f
       JOIN {_table(Indicator)} i ON i.id = f.indicator_id
       JOIN {_table(Organisation)} o ON o.id = i.owner_id
-      ORDER BY f.gravity, f.code"""  # noqa: S608
+      ORDER BY f.gravity, f.code"""
     rows = _fetch(sql, {"as_of": day, "limit": _limit(limit)})
     result = AlertList(
         "indicators",

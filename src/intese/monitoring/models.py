@@ -333,6 +333,12 @@ class Measurement(Submission):
                 fields=["indicator", "review_status", "measured_on"],
                 name="measurement_latest",
             ),
+            # The status rules read the latest accepted measurement of each indicator.
+            models.Index(
+                fields=["indicator", "-measured_on", "-id"],
+                name="measurement_accepted_latest",
+                condition=Q(review_status="accepted"),
+            ),
         ]
 
     def __str__(self):
@@ -373,6 +379,11 @@ class ProgressReport(Submission):
             models.Index(
                 fields=["commitment", "review_status", "reported_on"],
                 name="progress_latest",
+            ),
+            models.Index(
+                fields=["commitment", "-reported_on", "-id"],
+                name="progress_accepted_latest",
+                condition=Q(review_status="accepted"),
             ),
         ]
         constraints = [

@@ -15,14 +15,6 @@ def _table(model) -> str:
     return model._meta.db_table
 
 
-def _members_by_agreement() -> str:
-    return "SELECT agreement_id AS key, commitment_id FROM commitment_status"
-
-
-def _members_by_party() -> str:
-    return "SELECT responsible_id AS key, commitment_id FROM commitment_status"
-
-
 def _members_by_theme() -> str:
     from intese.agreements.models import Agreement
 
@@ -52,14 +44,14 @@ def _members_by_zone() -> str:
       ) z ON z.area_id = aa.area_id"""
 
 
-def _members_by_plan_item(depths: int, step: int) -> str:
-    """Commitments linked to an item, directly or through their agreement, count for the item
-    and every item above it (its path prefixes); UNION keeps each commitment once per item."""
+def _plan_linked() -> str:
+    """(commitment, item path) pairs of a plan: a commitment linked directly, or through its
+    agreement, to an item."""
     from intese.agreements.models import Commitment, PlanLink
     from intese.plans.models import PlanItem
 
     links, items, commitments = _table(PlanLink), _table(PlanItem), _table(Commitment)
-    linked = f"""
+    return f"""
       SELECT pl.commitment_id AS commitment_id, pi.path FROM {links} pl
       JOIN {items} pi ON pi.id = pl.plan_item_id
       WHERE pi.plan_id = %(plan)s AND pl.commitment_id IS NOT NULL
@@ -68,13 +60,64 @@ def _members_by_plan_item(depths: int, step: int) -> str:
       JOIN {items} pi ON pi.id = pl.plan_item_id
       JOIN {commitments} c ON c.agreement_id = pl.agreement_id
       WHERE pi.plan_id = %(plan)s AND pl.commitment_id IS NULL"""
-    prefixes = [
-        f"SELECT SUBSTR(path, 1, {(step + 1) * depth + step}) AS key, commitment_id "
-        f"FROM plan_linked WHERE LENGTH(path) >= {(step + 1) * depth + step}"
+
+
+def _prefixes(source: str, columns: str, depths: int, step: int) -> list[str]:
+    """Rows of `source` (which has a `path`) repeated for every item above them, keyed by the
+    item's path (a prefix of fixed length per depth), and once for the whole plan (key '')."""
+    parts = [
+        f"SELECT SUBSTR(path, 1, {(step + 1) * depth + step}) AS key, {columns} "
+        f"FROM {source} WHERE LENGTH(path) >= {(step + 1) * depth + step}"
         for depth in range(depths)
     ]
-    prefixes.append("SELECT '' AS key, commitment_id FROM plan_linked")  # the whole plan
-    return f"plan_linked AS ({linked}), members AS ({' UNION '.join(prefixes)})"
+    parts.append(f"SELECT '' AS key, {columns} FROM {source}")
+    return parts
+
+
+def _plan_item_sql(depths: int, step: int, *, public_only: bool) -> str:
+    """A commitment counts once for every item it is linked to, directly or through its
+    agreement, and for every item above; once, however many of its links lead there.
+
+    Most commitments have one path: they are summed per path first and those sums are added
+    up the tree (a few thousand rows). Only commitments with several paths are expanded one by
+    one and deduplicated per item, as the rule requires."""
+    single_sums = _prefixes("single_sums", "status, n, weight, with_data, weighted", depths, step)
+    several = _prefixes("several_paths", "commitment_id", depths, step)
+    return f"""
+      WITH {commitment_status_sql(public_only=public_only)},
+      plan_linked AS ({_plan_linked()}),
+      path_counts AS (
+        SELECT commitment_id, COUNT(*) AS paths FROM plan_linked GROUP BY commitment_id
+      ),
+      single_sums AS (
+        SELECT pl.path, s.status, COUNT(*) AS n, SUM(s.weight) AS weight,
+               SUM(CASE WHEN s.percent IS NULL THEN 0 ELSE s.weight END) AS with_data,
+               SUM(CASE WHEN s.percent IS NULL THEN 0 ELSE s.weight * s.percent END) AS weighted
+        FROM plan_linked pl
+        JOIN path_counts pc ON pc.commitment_id = pl.commitment_id AND pc.paths = 1
+        JOIN commitment_status s ON s.commitment_id = pl.commitment_id
+        GROUP BY pl.path, s.status
+      ),
+      several_paths AS (
+        SELECT pl.commitment_id, pl.path FROM plan_linked pl
+        JOIN path_counts pc ON pc.commitment_id = pl.commitment_id AND pc.paths > 1
+      ),
+      several_members AS ({" UNION ".join(several)}),
+      contributions AS (
+        {" UNION ALL ".join(single_sums)}
+        UNION ALL
+        SELECT m.key, s.status, 1, s.weight,
+               CASE WHEN s.percent IS NULL THEN 0 ELSE s.weight END,
+               CASE WHEN s.percent IS NULL THEN 0 ELSE s.weight * s.percent END
+        FROM several_members m JOIN commitment_status s ON s.commitment_id = m.commitment_id
+      )
+      SELECT key, status, SUM(n), SUM(weight), SUM(with_data), SUM(weighted)
+      FROM contributions GROUP BY key, status"""
+
+
+SUMS = """COUNT(*), SUM(s.weight),
+             SUM(CASE WHEN s.percent IS NULL THEN 0 ELSE s.weight END),
+             SUM(CASE WHEN s.percent IS NULL THEN 0 ELSE s.weight * s.percent END)"""
 
 
 def figures(
@@ -85,11 +128,25 @@ def figures(
     members_cte = members if members_is_cte else f"members AS ({members})"
     sql = f"""
       WITH {commitment_status_sql(public_only=public_only)}, {members_cte}
-      SELECT m.key, s.status, COUNT(*), SUM(s.weight),
-             SUM(CASE WHEN s.percent IS NULL THEN 0 ELSE s.weight END),
-             SUM(CASE WHEN s.percent IS NULL THEN 0 ELSE s.weight * s.percent END)
+      SELECT m.key, s.status, {SUMS}
       FROM members m JOIN commitment_status s ON s.commitment_id = m.commitment_id
       GROUP BY m.key, s.status"""
+    return _collect(sql, params)
+
+
+def _grouped_by_column(column: str | None, params: dict, *, public_only: bool) -> dict:
+    """Figures per value of a column of commitment_status (all in one group, keyed 0, without
+    a column): each commitment is in one group, so no join is needed (twice as fast as
+    `figures` at 100,000 commitments)."""
+    sql = f"""
+      WITH {commitment_status_sql(public_only=public_only)}
+      SELECT {column or "0"} AS key, s.status, {SUMS}
+      FROM commitment_status s
+      GROUP BY {column + ", " if column else ""}s.status"""
+    return _collect(sql, params)
+
+
+def _collect(sql: str, params: dict) -> dict:
     found: dict = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -105,11 +162,11 @@ def figures(
 
 
 def by_agreement(as_of: datetime.date, *, public_only: bool = False) -> dict[int, Figure]:
-    return figures(_members_by_agreement(), {"as_of": as_of}, public_only=public_only)
+    return _grouped_by_column("s.agreement_id", {"as_of": as_of}, public_only=public_only)
 
 
 def by_party(as_of: datetime.date, *, public_only: bool = False) -> dict[int, Figure]:
-    return figures(_members_by_party(), {"as_of": as_of}, public_only=public_only)
+    return _grouped_by_column("s.responsible_id", {"as_of": as_of}, public_only=public_only)
 
 
 def by_theme(as_of: datetime.date, *, public_only: bool = False) -> dict[int, Figure]:
@@ -125,21 +182,13 @@ def by_plan_item(plan, as_of: datetime.date, *, public_only: bool = False) -> di
     from intese.plans.models import PATH_STEP
 
     depths = (plan.items.order_by("-depth").values_list("depth", flat=True).first() or 0) + 1
-    return figures(
-        _members_by_plan_item(depths, PATH_STEP),
-        {"as_of": as_of, "plan": plan.pk},
-        members_is_cte=True,
-        public_only=public_only,
-    )
+    sql = _plan_item_sql(depths, PATH_STEP, public_only=public_only)
+    return _collect(sql, {"as_of": as_of, "plan": plan.pk})
 
 
 def overall(as_of: datetime.date, *, public_only: bool = False) -> Figure:
     """Every counted commitment of every agreement."""
-    everything = figures(
-        "SELECT 0 AS key, commitment_id FROM commitment_status",
-        {"as_of": as_of},
-        public_only=public_only,
-    )
+    everything = _grouped_by_column(None, {"as_of": as_of}, public_only=public_only)
     return everything.get(0, Figure())
 
 

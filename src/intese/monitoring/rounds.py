@@ -18,6 +18,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from intese.access.models import Role, RoleAssignment
 from intese.actors.models import Organisation
@@ -286,10 +287,11 @@ def _reminder_message(round, entry: Completion, kind: str, recipients: list[str]
             "after": kind == ReminderKind.AFTER,
             "site_url": settings.SITE_URL,
         }
-        subject = _("Monitoraggio «%(round)s»: mancano %(n)s rendicontazioni") % {
-            "round": round.title,
-            "n": entry.missing,
-        }
+        subject = ngettext(
+            "Monitoraggio «%(round)s»: manca %(n)s rendicontazione",
+            "Monitoraggio «%(round)s»: mancano %(n)s rendicontazioni",
+            entry.missing,
+        ) % {"round": round.title, "n": entry.missing}
         body = render_to_string("monitoring/email/reminder.txt", context)
     return (subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
 

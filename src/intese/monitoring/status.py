@@ -258,27 +258,31 @@ def indicator_status_sql() -> str:
     anchor_day = day_number("COALESCE(f.previous_on, f.baseline_on)")
     next_day = day_number("f.next_on")
     sign = "(CASE WHEN f.direction = 'decrease' THEN -1 ELSE 1 END)"
+    # Read through the partial index of accepted measurements: two probes per indicator.
+    latest = f"""FROM {measurements} m
+        WHERE m.indicator_id = i.id AND m.review_status = 'accepted'
+          AND m.measured_on <= %(as_of)s
+        ORDER BY m.measured_on DESC, m.id DESC LIMIT 1"""
     anchor_value = "COALESCE(pt.value, f.baseline_value)"
     return f"""
-    latest_measurement AS (
-      SELECT indicator_id, value, measured_on FROM (
-        SELECT m.indicator_id, m.value, m.measured_on,
-               ROW_NUMBER() OVER (PARTITION BY m.indicator_id
-                                  ORDER BY m.measured_on DESC, m.id DESC) AS position
-        FROM {measurements} m
-        WHERE m.review_status = 'accepted' AND m.measured_on <= %(as_of)s
-      ) ranked WHERE position = 1
+    latest_measurement AS MATERIALIZED (
+      SELECT i.id AS indicator_id,
+             (SELECT m.value {latest}) AS value,
+             (SELECT m.measured_on {latest}) AS measured_on
+      FROM {indicators} i
     ),
     indicator_frame AS (
       SELECT i.id AS indicator_id, i.direction, i.tolerance, i.baseline_value, i.baseline_on,
              i.weight, i.plan_item_id, i.agreement_id, i.commitment_id,
              lm.value, lm.measured_on,
-             (SELECT MAX(t.due_on) FROM {targets} t WHERE t.indicator_id = i.id) AS final_on,
-             (SELECT MIN(t.due_on) FROM {targets} t
-               WHERE t.indicator_id = i.id AND t.due_on > lm.measured_on) AS next_on,
-             (SELECT MAX(t.due_on) FROM {targets} t
-               WHERE t.indicator_id = i.id AND t.due_on <= lm.measured_on) AS previous_on
-      FROM {indicators} i LEFT JOIN latest_measurement lm ON lm.indicator_id = i.id
+             MAX(t.due_on) AS final_on,
+             MIN(CASE WHEN t.due_on > lm.measured_on THEN t.due_on END) AS next_on,
+             MAX(CASE WHEN t.due_on <= lm.measured_on THEN t.due_on END) AS previous_on
+      FROM {indicators} i
+      JOIN latest_measurement lm ON lm.indicator_id = i.id
+      LEFT JOIN {targets} t ON t.indicator_id = i.id
+      GROUP BY i.id, i.direction, i.tolerance, i.baseline_value, i.baseline_on, i.weight,
+               i.plan_item_id, i.agreement_id, i.commitment_id, lm.value, lm.measured_on
     ),
     indicator_status AS (
       SELECT f.indicator_id, f.weight, f.plan_item_id, f.agreement_id, f.commitment_id,

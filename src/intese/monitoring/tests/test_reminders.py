@@ -56,7 +56,7 @@ def test_each_organisation_is_reminded_once_in_the_days_before_closing(round):
     assert recipients() == ["referente.rho@example.org", "referente.sesto@example.org"]
     assert "2 promemoria inviati" in output and "Comune di Sesto San Giovanni" in output
     message = next(m for m in mail.outbox if m.to == ["referente.sesto@example.org"])
-    assert message.subject == "Monitoraggio «Monitoraggio di prova»: mancano 1 rendicontazioni"
+    assert message.subject == "Monitoraggio «Monitoraggio di prova»: manca 1 rendicontazione"
     assert "si chiude il 04/12/2026" in message.body
     assert "Voci da rendicontare: 1. Ne manca ancora 1." in message.body
 
