@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 export DEBUG ?= true
 
 
-.PHONY: lock help setup system-packages python-deps assets messages refdata demo serve test lint \
+.PHONY: lock help setup runtime-packages system-packages python-deps assets messages refdata demo serve test lint \
         test-sqlite test-postgres check bench clean
 
 help:
@@ -23,14 +23,22 @@ setup: python-deps assets messages
 	$(INTESE) collectstatic --no-input -v 0
 	$(MAKE) --no-print-directory refdata
 
-# Chromium for the browser tests and gettext for the translations come from Debian.
-system-packages:
-	@missing=""; command -v msgfmt >/dev/null || missing="$$missing gettext"; \
-	[ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
-	if [ -n "$$missing" ]; then \
+# Debian packages: gettext (translations), Pango and a font (PDF reports by WeasyPrint), and
+# for the tests Chromium (browser tests). Installed only when missing, which needs root.
+RUNTIME_CHECKS = command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	/sbin/ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"
+INSTALL_MISSING = if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+runtime-packages:
+	@missing=""; $(RUNTIME_CHECKS); $(INSTALL_MISSING)
+
+system-packages:
+	@missing=""; $(RUNTIME_CHECKS); [ -x "$(CHROMIUM)" ] || missing="$$missing chromium"; \
+	$(INSTALL_MISSING)
 
 # requirements.lock pins every transitive dependency (refresh: make lock).
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -65,7 +73,7 @@ refdata: python-deps
 	$(INTESE) refdata budget data/budget_missions_programmes.csv
 
 # The task worker (yearly reports) runs in the background and stops with the server.
-demo: setup
+demo: runtime-packages setup
 	$(INTESE) demo
 	$(INTESE) db_worker --no-reload & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \

@@ -464,6 +464,7 @@ CHECKS = {
     ),
     "funding_amount_not_negative": lambda line: line.amount >= 0,
     "funding_share_not_negative": lambda share: share.amount >= 0,
+    "commitment_weight_positive": lambda commitment: commitment.weight >= 1,
 }
 
 

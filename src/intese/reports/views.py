@@ -21,7 +21,7 @@ from intese.core.permissions import authorize, requires
 from intese.reports import method, outputs, services, sheets, yearly
 from intese.reports.forms import ReportRequestForm, YearlyReportForm
 from intese.reports.models import ReportRun, RunStatus
-from intese.territory.models import Area
+from intese.territory.models import Area, AreaKind
 
 FOLLOW = "monitoring.follow"
 
@@ -39,7 +39,12 @@ def _parameters(form):
 
 
 def _index(request, form):
-    return render(request, "reports/index.html", {"form": form, "runs": services.runs_for_list()})
+    zones = Area.objects.filter(kind=AreaKind.ZONE).order_by("name")
+    return render(
+        request,
+        "reports/index.html",
+        {"form": form, "runs": services.runs_for_list(), "zones": zones},
+    )
 
 
 @requires(FOLLOW)
