@@ -11,7 +11,8 @@ Commitment, as of a day D (the latest accepted progress report dated on or befor
   4. at risk      the partner says at risk or late, or the forecast passes the due date;
   5. not started  the report says 0 %;
   6. on track     otherwise.
-Cancelled commitments and those of revoked agreements are left out.
+Cancelled commitments, those of revoked agreements and those that start after D (their own
+start, else their agreement's effective date) are left out.
 
 Forecast: from the start S (the commitment's, else the agreement's effective date) and the
 latest report (day R, p %), the pace so far gives completion on R + (R - S) x (100 - p) / p.
@@ -135,6 +136,8 @@ def commitment_status_sql(*, public_only: bool = False) -> str:
       JOIN {t["agreement"]} a ON a.id = c.agreement_id
       LEFT JOIN latest_report l ON l.commitment_id = c.id
       WHERE c.status <> 'cancelled' AND a.status <> 'revoked' {visible}
+        AND (COALESCE(c.starts_on, a.effective_from) IS NULL
+             OR COALESCE(c.starts_on, a.effective_from) <= %(as_of)s)
     )"""
 
 

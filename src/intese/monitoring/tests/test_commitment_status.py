@@ -92,3 +92,9 @@ def test_cancelled_commitments_are_left_out(agreement, people):
         agreement, build.sesto(), due_on=D(2024, 6, 30), status=CommitmentStatus.CANCELLED
     )
     assert commitment_states([c.pk], D(2025, 1, 1)) == {}
+
+
+def test_a_commitment_that_had_not_started_yet_is_left_out(agreement, people):
+    later = build.commitment(agreement, build.sesto(), starts_on=D(2025, 3, 1))
+    assert commitment_states([later.pk], D(2025, 2, 28)) == {}
+    assert status(later, D(2025, 3, 1)) == Status.MISSING

@@ -237,7 +237,9 @@ COLOGNO = "015081"  # Cologno Monzese: Nord Milano until 2017-02-22, then Adda M
 
 
 def test_an_agreement_on_a_comune_counts_for_its_zone_on_the_day():
-    agreement = build.agreement_with(build.sesto(), areas=[data.comune(COLOGNO)])
+    agreement = build.agreement_with(
+        build.sesto(), areas=[data.comune(COLOGNO)], effective_from=D(2016, 1, 1)
+    )
     sesto_commitment(agreement)
     nord, adda = data.zone("nord-milano"), data.zone("adda-martesana")
 
