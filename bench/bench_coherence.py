@@ -24,45 +24,11 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
-
-def timed(label, function, *args, **kwargs):
-    start = time.perf_counter()
-    result = function(*args, **kwargs)
-    print(f"{label:<64} {time.perf_counter() - start:8.2f} s", flush=True)
-    return result
-
-
-def fresh_database():
-    if connection.vendor == "sqlite":
-        Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
-    else:
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
-    from intese.agreements.kinds import ensure_default_kinds
-    from intese.agreements.models import AgreementKind
-
-    ensure_default_kinds(AgreementKind)  # rows of data migrations do not survive a flush
-    quiet = open(os.devnull, "w")  # noqa: SIM115
-    for arguments in [
-        ["load", "--province", "MI"],
-        ["variations", str(ROOT / "data/comuni_variazioni.csv")],
-        [
-            "zones",
-            str(ROOT / "data/zone_omogenee.csv"),
-            "--changes",
-            str(ROOT / "data/zone_omogenee_changes.csv"),
-            "--since",
-            "2015-09-17",
-        ],
-        ["organisations", str(ROOT / "data/organisations_reference.csv")],
-        ["budget", str(ROOT / "data/budget_missions_programmes.csv")],
-    ]:
-        call_command("refdata", *arguments, stdout=quiet)
+from bench.common import fresh_database, timed  # noqa: E402
 
 
 def build(items: int, agreements: int):

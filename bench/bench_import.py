@@ -8,7 +8,6 @@ import succeeded and that importing the same file again changes nothing.
 import io
 import os
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,41 +22,12 @@ import django  # noqa: E402
 django.setup()
 
 import openpyxl  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from bench.common import fresh_database, timed  # noqa: E402
+
 KINDS = ["accordo_pa_art15", "convenzione_art30", "protocollo_intesa", "patto", "progetto_iti"]
-
-
-def timed(label, function, *args, **kwargs):
-    start = time.perf_counter()
-    result = function(*args, **kwargs)
-    print(f"{label:<60} {time.perf_counter() - start:8.2f} s", flush=True)
-    return result
-
-
-def fresh_database():
-    if connection.vendor == "sqlite":
-        Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
-    else:
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
-    quiet = open(os.devnull, "w")  # noqa: SIM115
-    for arguments in [
-        ["load", "--province", "MI"],
-        ["variations", str(ROOT / "data/comuni_variazioni.csv")],
-        [
-            "zones",
-            str(ROOT / "data/zone_omogenee.csv"),
-            "--changes",
-            str(ROOT / "data/zone_omogenee_changes.csv"),
-            "--since",
-            "2015-09-17",
-        ],
-        ["organisations", str(ROOT / "data/organisations_reference.csv")],
-    ]:
-        call_command("refdata", *arguments, stdout=quiet)
 
 
 def workbook(agreements: int) -> io.BytesIO:

@@ -43,6 +43,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.common import fresh_database, timed  # noqa: E402
+
 AS_OF = datetime.date(2026, 11, 28)
 SCALE = float(os.environ.get("BENCH_SCALE", "1"))  # e.g. 0.01 for a quick trial run
 AGREEMENTS = int(10_000 * SCALE)
@@ -51,36 +53,6 @@ REPORT_DAYS = [datetime.date(2024, 12, 31), datetime.date(2025, 6, 30), datetime
 INDICATORS_PER_AGREEMENT = 2
 MEASUREMENTS_PER_INDICATOR = 50
 random_ = random.Random(2026)  # noqa: S311 (reproducible data, not secrets)
-
-
-def timed(label, function, *args, **kwargs):
-    start = time.perf_counter()
-    result = function(*args, **kwargs)
-    print(f"{label:<64} {time.perf_counter() - start:8.1f} s", flush=True)
-    return result
-
-
-def fresh_database():
-    if connection.vendor == "sqlite":
-        Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
-    else:
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
-    quiet = open(os.devnull, "w")  # noqa: SIM115
-    for arguments in [
-        ["load", "--province", "MI"],
-        ["variations", str(ROOT / "data/comuni_variazioni.csv")],
-        [
-            "zones",
-            str(ROOT / "data/zone_omogenee.csv"),
-            "--changes",
-            str(ROOT / "data/zone_omogenee_changes.csv"),
-            "--since",
-            "2015-09-17",
-        ],
-        ["organisations", str(ROOT / "data/organisations_reference.csv")],
-    ]:
-        call_command("refdata", *arguments, stdout=quiet)
 
 
 # Bulk writing: COPY on PostgreSQL, bulk_create elsewhere; omitted fields take their defaults.

@@ -29,7 +29,6 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.db.models.functions import Substr  # noqa: E402
@@ -37,35 +36,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-
-def timed(label, function, *args, **kwargs):
-    start = time.perf_counter()
-    result = function(*args, **kwargs)
-    print(f"{label:<60} {time.perf_counter() - start:8.2f} s", flush=True)
-    return result
-
-
-def fresh_database():
-    if connection.vendor == "sqlite":
-        Path(connection.settings_dict["NAME"]).unlink(missing_ok=True)
-    else:
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
-    quiet = open(os.devnull, "w")  # noqa: SIM115
-    for arguments in [
-        ["load", "--province", "MI"],
-        ["variations", str(ROOT / "data/comuni_variazioni.csv")],
-        [
-            "zones",
-            str(ROOT / "data/zone_omogenee.csv"),
-            "--changes",
-            str(ROOT / "data/zone_omogenee_changes.csv"),
-            "--since",
-            "2015-09-17",
-        ],
-        ["organisations", str(ROOT / "data/organisations_reference.csv")],
-    ]:
-        call_command("refdata", *arguments, stdout=quiet)
+from bench.common import fresh_database, timed  # noqa: E402
 
 
 def measure(client, label, url, repeat):

@@ -27,6 +27,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
+from bench.common import timed  # noqa: E402
+
 PAGES = [
     "/",
     "/territorio/",
@@ -36,12 +38,6 @@ PAGES = [
     "/soggetti/?q=comune",
     "/open-data/comuni.csv",
 ]
-
-
-def timed(label, function, *args, **kwargs):
-    start = time.perf_counter()
-    function(*args, **kwargs)
-    print(f"{label:<52} {time.perf_counter() - start:8.2f} s")
 
 
 def measure_pages(client, repeat=15):
