@@ -35,7 +35,7 @@ def build(items: int, agreements: int):
     """The plan, the registry and a DUP of 300 operational objectives, a third with no item."""
     from intese.plans import dup
     from intese.plans.models import BudgetProgramme, OperationalObjective
-    from intese.plans.tests.test_coherence import grow, make_plan
+    from intese.testing.plans import grow, make_plan
 
     plan = make_plan("bench")
     grow(plan, items=items, agreements=agreements, prefix="BENCH")

@@ -293,46 +293,11 @@ def build_measurements(indicators, user_id, reviewer_id):
 
 def build_plan(agreement_ids, commitments):
     from intese.agreements.models import PlanLink
-    from intese.plans.models import PATH_STEP, Plan, PlanItem
+    from intese.testing.plans import bulk_tree, scale_plan
 
-    def segment(n):
-        return f"{n:0{PATH_STEP}d}"
-
-    plan = Plan.objects.create(
-        code="PIANO-MONITORAGGIO",
-        title="Piano per la misura del monitoraggio",
-        period_start=datetime.date(2025, 1, 1),
-        period_end=datetime.date(2027, 12, 31),
-        level_names=["Missione", "Obiettivo", "Azione"],
-    )
-    tops = PlanItem.objects.bulk_create(
-        PlanItem(plan=plan, code=f"M{t}", title=f"Missione {t}", path=segment(t))
-        for t in range(1, 11)
-    )
-    middle = PlanItem.objects.bulk_create(
-        PlanItem(
-            plan=plan,
-            parent=top,
-            code=f"{top.code}.{o}",
-            title=f"Obiettivo {top.code}.{o}",
-            path=f"{top.path}.{segment(o)}",
-            depth=1,
-        )
-        for top in tops
-        for o in range(1, 11)
-    )
-    leaves = PlanItem.objects.bulk_create(
-        PlanItem(
-            plan=plan,
-            parent=parent,
-            code=f"{parent.code}.{a}",
-            title=f"Azione {parent.code}.{a}",
-            path=f"{parent.path}.{segment(a)}",
-            depth=2,
-        )
-        for parent in middle
-        for a in range(1, 10)
-    )
+    plan = scale_plan("PIANO-MONITORAGGIO")
+    leaves = bulk_tree(plan, items=1010, tops=10)
+    middle = list(plan.items.filter(depth=1).order_by("path"))
     links = [
         {"agreement_id": pk, "plan_item_id": leaves[n % len(leaves)].pk, "motivation": "Coerente."}
         for n, pk in enumerate(agreement_ids)
@@ -348,7 +313,7 @@ def build_plan(agreement_ids, commitments):
         if n % 10 == 3
     ]
     write(PlanLink, links)
-    return plan, len(tops) + len(middle) + len(leaves), len(links)
+    return plan, plan.items.count(), len(links)
 
 
 def open_round(plan, by):

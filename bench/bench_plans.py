@@ -119,8 +119,8 @@ def main():
     repeat = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     from intese.plans.models import PlanItem
-    from intese.plans.tests.test_plan_query_counts import grow_plan, scale_plan
     from intese.testing import personas
+    from intese.testing.plans import grow_plan, scale_plan
 
     print(f"database: {connection.vendor}, {os.cpu_count()} CPU, median of {repeat} runs")
     timed("fresh database with the reference data of Milan", fresh_database)

@@ -15,9 +15,10 @@ from intese.agreements import services as agreements
 from intese.agreements.models import Agreement, PlanLink, Theme
 from intese.plans import dup, services
 from intese.plans.models import BudgetProgramme
-from intese.plans.tests.test_coherence import grow, make_plan
+from intese.plans.tests.test_coherence import make_plan
 from intese.territory.models import Area
 from intese.testing import agreements as build
+from intese.testing.plans import grow
 
 
 @pytest.fixture

@@ -9,24 +9,15 @@ from django.test.utils import CaptureQueriesContext
 
 from intese.actors.models import Organisation
 from intese.agreements import services as agreements
-from intese.agreements.models import Agreement, Commitment, PlanLink, Theme
+from intese.agreements.models import Theme
 from intese.plans import coherence, dup, selectors, services
 from intese.plans.coherence import CellLink
-from intese.plans.models import PATH_STEP, BudgetProgramme, Plan, PlanItem
+from intese.plans.models import BudgetProgramme
 from intese.territory.models import Area
 from intese.testing import agreements as build
+from intese.testing.plans import grow, make_plan
 
 MOTIVATION = "Attua la voce del piano."
-
-
-def make_plan(code="psttm", start=2022) -> Plan:
-    return Plan.objects.create(
-        code=code,
-        title=f"Piano {code}",
-        period_start=datetime.date(start, 1, 1),
-        period_end=datetime.date(start + 2, 12, 31),
-        level_names=["Missione", "Obiettivo", "Azione"],
-    )
 
 
 def add(plan, code, parent=None):
@@ -235,80 +226,6 @@ def test_dup_objectives_without_plan_items(tree):
 
 
 # Scale -------------------------------------------------------------------------------------
-
-
-def _segment(position: int) -> str:
-    return f"{position:0{PATH_STEP}d}"
-
-
-def grow(plan: Plan, *, items: int, agreements: int, prefix: str) -> list[Agreement]:
-    """Bulk-write a three-level tree of `items` items (10 per top item at the second level,
-    paths as the services write them) and `agreements` agreements, each on one theme with a
-    zone or a Comune as scope, linked to one leaf, one in four also through a commitment."""
-    tops = max(1, items // 100)
-    level0 = PlanItem.objects.bulk_create(
-        PlanItem(plan=plan, code=f"M{t}", title=f"Missione {t}", path=_segment(t))
-        for t in range(1, tops + 1)
-    )
-    level1 = PlanItem.objects.bulk_create(
-        PlanItem(
-            plan=plan,
-            parent=top,
-            code=f"{top.code}.{o}",
-            title=f"Obiettivo {top.code}.{o}",
-            path=f"{top.path}.{_segment(o)}",
-            depth=1,
-        )
-        for top in level0
-        for o in range(1, 11)
-    )
-    positions: dict[int, int] = {}
-    leaves = []
-    for n in range(items - len(level0) - len(level1)):
-        parent = level1[n % len(level1)]
-        positions[parent.pk] = position = positions.get(parent.pk, 0) + 1
-        leaves.append(
-            PlanItem(
-                plan=plan,
-                parent=parent,
-                code=f"{parent.code}.{position}",
-                title=f"Azione {parent.code}.{position}",
-                path=f"{parent.path}.{_segment(position)}",
-                depth=2,
-            )
-        )
-    leaves = PlanItem.objects.bulk_create(leaves, batch_size=2000)
-    rows = build.bulk(agreements, prefix=prefix)
-    themes = [theme(code) for code in ("mobilita", "ambiente", "lavoro", "casa")]
-    scopes = list(Area.objects.zones()) + list(Area.objects.municipalities()[:40])
-    Themed, Scoped = Agreement.themes.through, Agreement.areas.through
-    Themed.objects.bulk_create(
-        (Themed(agreement=a, theme=themes[n % 3]) for n, a in enumerate(rows)), batch_size=4000
-    )
-    Scoped.objects.bulk_create(
-        (Scoped(agreement=a, area=scopes[n % len(scopes)]) for n, a in enumerate(rows)),
-        batch_size=4000,
-    )
-    commitments = {
-        c.agreement_id: c
-        for c in Commitment.objects.bulk_create(
-            (Commitment(agreement=a, title="Impegno", responsible=build.cmm()) for a in rows[::4]),
-            batch_size=4000,
-        )
-    }
-    PlanLink.objects.bulk_create(
-        (
-            PlanLink(
-                agreement=a,
-                commitment=commitments.get(a.pk),
-                plan_item=leaves[(n * 7) % len(leaves)],
-                motivation=MOTIVATION,
-            )
-            for n, a in enumerate(rows)
-        ),
-        batch_size=4000,
-    )
-    return rows
 
 
 def reports(plan, document, metro) -> dict:

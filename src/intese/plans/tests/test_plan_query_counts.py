@@ -1,106 +1,19 @@
 """The plan explorer and the tree editor cost the same number of queries with a handful of items
 as with 5,000 items and 10,000 agreements (20,000 links to the plan)."""
 
-import datetime
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from intese.agreements.models import Agreement, Commitment, PlanLink
+from intese.agreements.models import PlanLink
 from intese.plans import services
-from intese.plans.models import PATH_STEP, Plan, PlanItem, Term, Vocabulary
-from intese.testing import agreements as build
+from intese.plans.models import PlanItem
+from intese.testing.plans import grow_plan, scale_plan
 
 pytestmark = pytest.mark.django_db
 
 SCALE_PLAN = "scala"
-
-
-def scale_plan(code=SCALE_PLAN) -> Plan:
-    return Plan.objects.create(
-        code=code,
-        title="Piano di prova su larga scala",
-        period_start=datetime.date(2025, 1, 1),
-        period_end=datetime.date(2027, 12, 31),
-        level_names=["Missione", "Obiettivo", "Azione"],
-    )
-
-
-def _segment(position: int) -> str:
-    return f"{position:0{PATH_STEP}d}"
-
-
-def grow_plan(plan: Plan, *, items=5000, agreements=10_000, tops=10, per_top=10) -> None:
-    """Bulk-write a three-level tree of `items` items (paths in the services' format), a
-    vocabulary tagging one item in three, `agreements` agreements (one in five private) each
-    linked to two leaves, and one commitment per four agreements linked with its agreement."""
-    level0 = PlanItem.objects.bulk_create(
-        PlanItem(plan=plan, code=f"M{t + 1}", title=f"Missione {t + 1}", path=_segment(t + 1))
-        for t in range(tops)
-    )
-    level1 = PlanItem.objects.bulk_create(
-        PlanItem(
-            plan=plan,
-            parent=top,
-            code=f"{top.code}.{o + 1}",
-            title=f"Obiettivo {top.code}.{o + 1}",
-            path=f"{top.path}.{_segment(o + 1)}",
-            depth=1,
-        )
-        for top in level0
-        for o in range(per_top)
-    )
-    leaves, seen = [], {}
-    for n in range(items - len(level0) - len(level1)):
-        parent = level1[n % len(level1)]
-        seen[parent.pk] = position = seen.get(parent.pk, 0) + 1
-        leaves.append(
-            PlanItem(
-                plan=plan,
-                parent=parent,
-                code=f"{parent.code}.{position}",
-                title=f"Azione {parent.code}.{position}",
-                description="Azione generata per la misura delle prestazioni.",
-                path=f"{parent.path}.{_segment(position)}",
-                depth=2,
-            )
-        )
-    leaves = PlanItem.objects.bulk_create(leaves, batch_size=1000)
-    vocabulary, _created = Vocabulary.objects.get_or_create(code="sdg", defaults={"name": "SDG"})
-    terms = [
-        Term.objects.get_or_create(vocabulary=vocabulary, code=f"sdg-{n}", defaults={"name": n})[0]
-        for n in range(1, 4)
-    ]
-    Tagged = PlanItem.tags.through
-    Tagged.objects.bulk_create(
-        (Tagged(planitem=item, term=terms[n % 3]) for n, item in enumerate(leaves) if n % 3 == 0),
-        batch_size=2000,
-    )
-    rows = build.bulk(agreements, prefix=f"PIANO-{plan.code.upper()}")
-    Agreement.objects.filter(pk__in=[a.pk for a in rows[::5]]).update(is_public=False)
-    commitments = Commitment.objects.bulk_create(
-        (
-            Commitment(agreement=a, title="Impegno di prova", responsible=build.cmm())
-            for a in rows[::4]
-        ),
-        batch_size=2000,
-    )
-    by_agreement = {c.agreement_id: c for c in commitments}
-    PlanLink.objects.bulk_create(
-        (
-            PlanLink(
-                agreement=a,
-                commitment=by_agreement.get(a.pk) if k else None,
-                plan_item=leaves[(n * 7 + k * 13) % len(leaves)],
-                motivation="Attua l'azione del piano.",
-            )
-            for n, a in enumerate(rows)
-            for k in (0, 1)
-        ),
-        batch_size=2000,
-    )
 
 
 def count_queries(client, url) -> int:
