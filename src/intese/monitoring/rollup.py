@@ -152,12 +152,12 @@ def _collect(sql: str, params: dict) -> dict:
         cursor.execute(sql, params)
         for key, status, count, weight, with_data, weighted in cursor.fetchall():
             figure = found.setdefault(key, Figure())
-            figure.count += count
+            figure.count += int(count)
             figure.total_weight += int(weight)
             figure.weight_with_data += int(with_data)
             figure.weighted_percent += int(weighted)
             figure.weights[status] = int(weight)
-            figure.counts[status] = count
+            figure.counts[status] = int(count)
     return found
 
 
