@@ -57,9 +57,13 @@ def territory(transactional_db):
 def axe_violations(page) -> list[dict]:
     """Run axe-core on the page for WCAG 2.1 A and AA; returns the violations found."""
     page.add_script_tag(path=str(AXE))
+    # evaluate() has no timeout of its own: the race makes a stuck run fail, not hang.
     return page.evaluate(
-        """async () => (await axe.run(document, {runOnly: {type: 'tag',
-             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations
+        """async () => (await Promise.race([
+             axe.run(document, {runOnly: {type: 'tag',
+               values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}),
+             new Promise((_, reject) => setTimeout(() => reject(new Error('axe: no answer')),
+                                                   60000))])).violations
              .map(v => ({id: v.id, impact: v.impact, help: v.help,
                          nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))"""
     )

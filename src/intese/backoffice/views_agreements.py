@@ -15,6 +15,7 @@ from intese.agreements.models import Agreement, Commitment, Party
 from intese.backoffice import forms_agreements as forms
 from intese.core.errors import DomainError
 from intese.core.permissions import authorize, requires
+from intese.monitoring.status import commitment_states
 
 PAGE_SIZE = 50
 
@@ -94,6 +95,7 @@ def agreement_detail(request, code):
     except Agreement.DoesNotExist:
         raise Http404 from None
     today = timezone.localdate()
+    _with_monitoring(agreement, today)
     return render(
         request,
         "backoffice/agreement_detail.html",
@@ -106,6 +108,15 @@ def agreement_detail(request, code):
             "stalled": selectors.is_stalled(agreement, today),
         },
     )
+
+
+def _with_monitoring(agreement, today):
+    """Each commitment's status by the published rules, with its latest accepted progress and
+    forecast: one query for all of them."""
+    commitments = list(agreement.commitments.all())
+    states = commitment_states([c.pk for c in commitments], today)
+    for commitment in commitments:
+        commitment.monitoring = states.get(commitment.pk)
 
 
 @requires("agreements.manage")
