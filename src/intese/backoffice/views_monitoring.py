@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,7 +33,7 @@ from intese.monitoring.models import (
     ReviewStatus,
     Round,
 )
-from intese.monitoring.status import commitment_states, indicator_states
+from intese.monitoring.status import indicator_states
 
 VIEW, MANAGE, REVIEW = "monitoring.follow", "monitoring.manage", "monitoring.review"
 PAGE_SIZE = 50  # due items, indicators, measurements per page
@@ -288,27 +287,10 @@ def _queue_rows(model, queryset):
     )
 
 
-def _would_give(progress, measurements):
-    """The status each submission would give once accepted, as of today: the published SQL,
-    run in a savepoint where these submissions count as accepted, then rolled back."""
-    today = timezone.localdate()
-    with transaction.atomic():
-        if progress:
-            ProgressReport.objects.filter(pk__in=[p.pk for p in progress]).update(
-                review_status=ReviewStatus.ACCEPTED
-            )
-        if measurements:
-            Measurement.objects.filter(pk__in=[m.pk for m in measurements]).update(
-                review_status=ReviewStatus.ACCEPTED
-            )
-        commitments = commitment_states({p.commitment_id for p in progress}, today)
-        indicators = indicator_states({m.indicator_id for m in measurements}, today)
-        transaction.set_rollback(True)
-    return commitments, indicators
-
-
 def _entries(progress, measurements) -> list[Entry]:
-    commitments, indicators = _would_give(progress, measurements)
+    commitments, indicators = services.states_if_accepted(
+        progress, measurements, timezone.localdate()
+    )
     entries = [Entry("progress", p, commitments.get(p.commitment_id)) for p in progress]
     entries += [Entry("measurement", m, indicators.get(m.indicator_id)) for m in measurements]
     entries.sort(key=lambda e: (e.submission.submitted_at, e.kind, e.submission.pk))

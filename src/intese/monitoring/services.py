@@ -337,6 +337,25 @@ def progress_submit(
 # Review
 
 
+def states_if_accepted(progress, measurements, day: datetime.date):
+    """The status each submission would give once accepted, as of `day`: the published SQL,
+    run in a savepoint where these submissions count as accepted, then rolled back. Returns
+    the states of their commitments and of their indicators."""
+    with transaction.atomic():
+        if progress:
+            ProgressReport.objects.filter(pk__in=[p.pk for p in progress]).update(
+                review_status=ReviewStatus.ACCEPTED
+            )
+        if measurements:
+            Measurement.objects.filter(pk__in=[m.pk for m in measurements]).update(
+                review_status=ReviewStatus.ACCEPTED
+            )
+        commitments = commitment_states({p.commitment_id for p in progress}, day)
+        indicators = indicator_states({m.indicator_id for m in measurements}, day)
+        transaction.set_rollback(True)
+    return commitments, indicators
+
+
 @transaction.atomic
 def review(submission, *, by, accept: bool, reason: str = ""):
     """Accept a submission or send it back with a reason. Nobody reviews their own."""
