@@ -1,18 +1,17 @@
 """The registry of agreements in the reserved area: list, page, forms and lifecycle actions."""
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_htmx.http import HttpResponseClientRedirect
 
 from intese.access.scopes import agreements_visible_to
 from intese.agreements import lifecycle, selectors, services
 from intese.agreements.models import Agreement, Commitment, Party
 from intese.backoffice import forms_agreements as forms
+from intese.backoffice.responses import done
 from intese.core.errors import DomainError
 from intese.core.permissions import authorize, requires
 from intese.monitoring.status import commitment_states
@@ -24,13 +23,6 @@ def _agreement_for(request, code, permission="agreements.open") -> Agreement:
     agreement = get_object_or_404(Agreement.objects.select_related("kind"), code=code)
     authorize(request, permission, agreement)
     return agreement
-
-
-def _done(request, agreement, message):
-    messages.success(request, message)
-    if request.htmx:
-        return HttpResponseClientRedirect(agreement.get_absolute_url())
-    return redirect(agreement)
 
 
 def _refused(form, error):
@@ -81,8 +73,10 @@ def agreement_create(request):
         except (ValidationError, DomainError) as error:
             _refused(form, error)
         else:
-            return _done(
-                request, agreement, _("Intesa %(code)s registrata.") % {"code": agreement.code}
+            return done(
+                request,
+                agreement.get_absolute_url(),
+                _("Intesa %(code)s registrata.") % {"code": agreement.code},
             )
     return render(request, "backoffice/agreement_form.html", {"form": form, "agreement": None})
 
@@ -134,7 +128,7 @@ def agreement_edit(request, code):
         except (ValidationError, DomainError) as error:
             _refused(form, error)
         else:
-            return _done(request, agreement, _("Modifiche salvate."))
+            return done(request, agreement.get_absolute_url(), _("Modifiche salvate."))
     return render(request, "backoffice/agreement_form.html", {"form": form, "agreement": agreement})
 
 
@@ -163,7 +157,8 @@ def agreement_transition(request, code, action):
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            return _done(request, agreement, _("%(action)s: fatto.") % {"action": step.label})
+            message = _("%(action)s: fatto.") % {"action": step.label}
+            return done(request, agreement.get_absolute_url(), message)
     template = "backoffice/_transition_form.html" if request.htmx else "backoffice/transition.html"
     return render(request, template, {"form": form, "agreement": agreement, "step": step})
 
@@ -176,7 +171,7 @@ def _subform(request, agreement, form, save, title, success):
         except (ValidationError, DomainError) as error:
             _refused(form, error)
         else:
-            return _done(request, agreement, success)
+            return done(request, agreement.get_absolute_url(), success)
     template = "backoffice/_subform.html" if request.htmx else "backoffice/subform.html"
     return render(
         request,

@@ -6,19 +6,18 @@ streamed CSV with every text cell made safe for spreadsheets.
 
 import csv
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from intese.agreements import services as agreements
 from intese.agreements.models import Agreement, PlanLink, Status
 from intese.backoffice import forms_dup as forms
+from intese.backoffice.responses import done, show_refusal
 from intese.core.errors import DomainError
 from intese.core.permissions import authorize, requires
 from intese.core.spreadsheets import Echo, neutralise
@@ -31,21 +30,6 @@ MATRIX_ROWS, MATRIX_COLUMNS = 100, 20  # a block of the matrix per page
 GAP_ROWS = 100  # rows of each gap report on the page; the download has them all
 
 
-def _redirect(request, url, message):
-    messages.success(request, message)
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-
-
-def _refused(form, error):
-    """Show a service's refusal on its field when the form has it, else above the form."""
-    if isinstance(error, ValidationError):
-        for name, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 def _form_page(request, form, save, *, title, back, success):
     """A form whose valid input goes to one service call, then to the document's page.
 
@@ -55,11 +39,11 @@ def _form_page(request, form, save, *, title, back, success):
         try:
             saved = save(form)
         except (ValidationError, DomainError) as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             document = getattr(saved, "document", saved)
             url = reverse("backoffice:dup_document", args=[document.code])
-            return _redirect(request, url, success)
+            return done(request, url, success)
     template = "backoffice/dup_form_fragment.html" if request.htmx else "backoffice/dup_form.html"
     return render(
         request, template, {"form": form, "title": title, "back": back, "action_url": request.path}
@@ -224,9 +208,9 @@ def plan_link_add(request, code):
         try:
             agreements.plan_link_add(agreement=agreement, by=request.user, **form.cleaned_data)
         except (ValidationError, DomainError) as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
-            return _redirect(
+            return done(
                 request, agreement.get_absolute_url(), _("Collegamento al piano registrato.")
             )
     template = "backoffice/_subform.html" if request.htmx else "backoffice/subform.html"
@@ -248,7 +232,7 @@ def plan_link_remove(request, pk):
     link = get_object_or_404(PlanLink.objects.select_related("agreement"), pk=pk)
     authorize(request, "agreements.open", link.agreement)
     agreements.plan_link_remove(link=link, by=request.user)
-    return _redirect(request, link.agreement.get_absolute_url(), _("Collegamento al piano tolto."))
+    return done(request, link.agreement.get_absolute_url(), _("Collegamento al piano tolto."))
 
 
 # Coherence ---------------------------------------------------------------------------------

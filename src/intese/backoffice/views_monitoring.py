@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from intese.backoffice import forms_monitoring as forms
+from intese.backoffice.responses import done, show_refusal
 from intese.backoffice.views_documents import DOWNLOAD_POLICY
 from intese.core.errors import DomainError
 from intese.core.permissions import authorize, requires
@@ -43,21 +44,6 @@ SCOPE_SHOWN = 50
 KINDS = {"progress": ProgressReport, "measurement": Measurement}
 
 
-def _done(request, url, message):
-    messages.success(request, message)
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-
-
-def _refused(form, error):
-    """Show a service's refusal on its field when the form has it, else above the form."""
-    if isinstance(error, ValidationError):
-        for name, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 def _form_page(request, form, save, *, title, crumbs, cancel, success):
     """A form whose valid input goes to one service call; then to the saved object's page.
 
@@ -67,9 +53,9 @@ def _form_page(request, form, save, *, title, crumbs, cancel, success):
         try:
             url = save(form)
         except (ValidationError, DomainError) as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
-            return _done(request, url, success)
+            return done(request, url, success)
     return render(
         request,
         "backoffice/monitoring/form.html",
@@ -229,8 +215,8 @@ def _round_step(request, pk, *, step, template):
         except DomainError as error:
             messages.error(request, error.message)
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-        done = _("Ciclo aperto.") if step is rounds.round_open else _("Ciclo chiuso.")
-        return _done(request, url, done)
+        message = _("Ciclo aperto.") if step is rounds.round_open else _("Ciclo chiuso.")
+        return done(request, url, message)
     return render(
         request,
         template,
@@ -350,14 +336,14 @@ def review_decide(request, kind, pk):
         )
     except DomainError as error:
         return _review_refused(request, kind, submission, error.message)
-    done = _("Invio accettato.") if accept else _("Invio rinviato al partner con il motivo.")
+    message = _("Invio accettato.") if accept else _("Invio rinviato al partner con il motivo.")
     if request.htmx:
         return render(
             request,
             "backoffice/monitoring/_reviewed.html",
-            {"submission": reviewed, "kind": kind, "message": done},
+            {"submission": reviewed, "kind": kind, "message": message},
         )
-    messages.success(request, done)
+    messages.success(request, message)
     return redirect(_back_to_queue(request))
 
 

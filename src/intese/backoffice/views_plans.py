@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from intese.backoffice import forms_plans as forms
+from intese.backoffice.responses import done, show_refusal
 from intese.core.errors import DomainError
 from intese.core.permissions import requires
 from intese.plans import selectors, services
@@ -25,24 +25,6 @@ def _plan_for(code) -> Plan:
 
 def _item_for(plan, pk) -> PlanItem:
     return get_object_or_404(PlanItem.objects.select_related("parent"), pk=pk, plan=plan)
-
-
-def _done(request, url, message):
-    messages.success(request, message)
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
-
-
-def _refused(form, error):
-    """Show a service's refusal on the form: on its field when the form has it."""
-    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    elif isinstance(error, ValidationError):
-        form.add_error(None, error)
-    else:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _editor_url(plan) -> str:
@@ -113,9 +95,9 @@ def plan_create(request):
         try:
             plan = services.plan_create(by=request.user, **form.service_fields())
         except (ValidationError, DomainError) as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
-            return _done(
+            return done(
                 request, _editor_url(plan), _("Piano %(code)s creato.") % {"code": plan.code}
             )
     return render(request, "backoffice/plan_form.html", {"form": form, "plan": None})
@@ -142,9 +124,9 @@ def plan_edit(request, code):
                 **form.service_fields(),
             )
         except (ValidationError, DomainError) as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
-            return _done(request, _editor_url(plan), _("Modifiche salvate."))
+            return done(request, _editor_url(plan), _("Modifiche salvate."))
     return render(request, "backoffice/plan_form.html", {"form": form, "plan": plan})
 
 
@@ -161,9 +143,9 @@ def plan_item_add(request, code):
                 plan=plan, parent=parent, by=request.user, **form.service_fields()
             )
         except (ValidationError, DomainError) as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
-            return _done(
+            return done(
                 request, _editor_url(plan), _("Voce %(code)s aggiunta.") % {"code": item.code}
             )
     return render(
@@ -187,9 +169,9 @@ def plan_item_edit(request, code, pk):
                 **form.service_fields(),
             )
         except (ValidationError, DomainError) as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
-            return _done(request, _editor_url(plan), _("Modifiche salvate."))
+            return done(request, _editor_url(plan), _("Modifiche salvate."))
     return render(
         request,
         "backoffice/plan_item_form.html",
@@ -206,9 +188,9 @@ def plan_item_move(request, code, pk):
         try:
             services.item_move(item=item, new_parent=form.cleaned_data["parent"], by=request.user)
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
-            return _done(
+            return done(
                 request, _editor_url(plan), _("Voce %(code)s spostata.") % {"code": item.code}
             )
     return render(
@@ -242,7 +224,7 @@ def plan_item_delete(request, code, pk):
         except DomainError as refusal:
             error = refusal.message
         else:
-            return _done(
+            return done(
                 request, _editor_url(plan), _("Voce %(code)s eliminata.") % {"code": item.code}
             )
     return render(

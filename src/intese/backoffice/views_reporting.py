@@ -23,6 +23,7 @@ from intese.backoffice.forms_reporting import (
     OrganisationChoiceForm,
     ProgressForm,
 )
+from intese.backoffice.responses import show_refusal
 from intese.core.errors import DomainError
 from intese.core.permissions import authorize, requires
 from intese.monitoring import rounds, services, spreadsheet
@@ -149,7 +150,7 @@ def progress(request, round, commitment):
                 round=round,
             )
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             return _sent(request, "commitment", round, commitment, organisation, today)
     return _item_page(request, "commitment", _commitment_item(round, row, today, form=form))
@@ -186,7 +187,7 @@ def measurement(request, round, indicator):
                 round=round,
             )
         except DomainError as error:
-            _refused(form, error)
+            show_refusal(form, error)
         else:
             return _sent(request, "indicator", round, indicator, organisation, today)
     return _item_page(request, "indicator", _indicator_item(round, row, today, form=form))
@@ -198,10 +199,6 @@ def _due(queryset, pk):
     if row is None:
         raise Http404
     return row
-
-
-def _refused(form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 def _sent(request, kind, round, item, organisation, today):
