@@ -18,15 +18,18 @@ help:
 	@echo "make demo   set up everything, load the demo data and serve http://127.0.0.1:8000/"
 	@echo "make test   set up and run every check and test (SQLite, then PostgreSQL if reachable)"
 
-setup: python-deps assets messages
+setup: runtime-packages python-deps assets messages
 	$(INTESE) migrate --no-input
 	$(INTESE) collectstatic --no-input -v 0
 	$(MAKE) --no-print-directory refdata
 
-# Debian packages: gettext (translations), Pango and a font (PDF reports by WeasyPrint), and
-# for the tests Chromium (browser tests). Installed only when missing, which needs root.
+# Debian packages: python3-venv, gettext (translations), Pango, HarfBuzz's subsetter and a font
+# (PDF reports by WeasyPrint), and for the tests Chromium (browser tests).
+# Installed only when missing, which needs root.
 RUNTIME_CHECKS = command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	/sbin/ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	/sbin/ldconfig -p | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
+	[ -x $(PY) ] || python3 -c 'import ensurepip; ensurepip.version()' 2>/dev/null || missing="$$missing python3-venv"; \
 	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"
 INSTALL_MISSING = if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+from django.test import override_settings
 from django.urls import reverse
 
 from intese.testing.personas import PASSWORD
@@ -47,6 +48,35 @@ def test_password_guessing_locks_the_account_for_that_address(client, people):
     response = client.post(reverse("login"), {"username": "ufficio.piano", "password": PASSWORD})
     assert response.status_code == 429
     assert "Accesso temporaneamente bloccato" in response.content.decode()
+
+
+def _guess(client, password="sbagliata", **headers):
+    return client.post(
+        reverse("login"), {"username": "ufficio.piano", "password": password}, **headers
+    )
+
+
+@pytest.mark.django_db
+def test_without_a_proxy_a_forged_forwarded_header_does_not_dodge_the_lock(client, people):
+    for attempt in range(5):
+        _guess(client, HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt}")
+    response = _guess(client, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.9")
+    assert response.status_code == 429
+
+
+@pytest.mark.django_db
+@override_settings(
+    AXES_IPWARE_PROXY_COUNT=1,
+    AXES_IPWARE_META_PRECEDENCE_ORDER=("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"),
+)
+def test_behind_a_proxy_one_client_guessing_does_not_lock_out_the_others(client, people):
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for _attempt in range(5):
+        _guess(client, HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.1", **proxy)
+    guesser = _guess(client, PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.1", **proxy)
+    colleague = _guess(client, PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.9, 10.0.0.1", **proxy)
+    assert guesser.status_code == 429
+    assert colleague.status_code == 302
 
 
 @pytest.mark.django_db
