@@ -1,3 +1,7 @@
+"""The registry in the admin: vocabularies are edited here; agreements and what hangs on them are
+only shown, because every change to them goes through the back office and its services (rules,
+lifecycle, optimistic concurrency)."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -8,11 +12,14 @@ from intese.agreements.models import (
     Commitment,
     Document,
     FundingLine,
+    FundingShare,
     Milestone,
     Party,
+    PlanLink,
     StatusChange,
     Theme,
 )
+from intese.core.admin_site import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(AgreementKind)
@@ -28,31 +35,21 @@ class ThemeAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["parent"]
 
 
-class PartyInline(admin.TabularInline):
+class PartyInline(ReadOnlyInline):
     model = Party
-    extra = 0
-    autocomplete_fields = ["organisation"]
 
 
-class ActInline(admin.TabularInline):
+class ActInline(ReadOnlyInline):
     model = Act
-    extra = 0
-    autocomplete_fields = ["issuer"]
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
-    extra = 0
-    can_delete = False
     fields = ["on", "action", "from_status", "to_status", "by", "act", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False  # the lifecycle moves only through the back office and its services
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SimpleHistoryAdmin):
+class AgreementAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["code", "title", "kind", "status", "expires_on", "is_public"]
     list_filter = ["status", "kind", "themes", "is_public"]
     search_fields = ["code", "title"]
@@ -62,13 +59,12 @@ class AgreementAdmin(SimpleHistoryAdmin):
     inlines = [PartyInline, ActInline, StatusChangeInline]
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ReadOnlyInline):
     model = Milestone
-    extra = 0
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(SimpleHistoryAdmin):
+class CommitmentAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["title", "agreement", "responsible", "due_on", "status", "is_example"]
     list_filter = ["status", "is_example"]
     search_fields = ["title", "agreement__code"]
@@ -78,30 +74,30 @@ class CommitmentAdmin(SimpleHistoryAdmin):
     inlines = [MilestoneInline]
 
 
+class FundingShareInline(ReadOnlyInline):
+    model = FundingShare
+
+
 @admin.register(FundingLine)
-class FundingLineAdmin(SimpleHistoryAdmin):
+class FundingLineAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["agreement", "source", "amount", "cup", "is_example"]
     list_filter = ["source"]
     search_fields = ["agreement__code", "cup"]
-    autocomplete_fields = ["agreement"]
     list_select_related = ["agreement"]
+    inlines = [FundingShareInline]
+
+
+@admin.register(PlanLink)
+class PlanLinkAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    list_display = ["agreement", "commitment", "plan_item", "operational_objective", "is_example"]
+    list_filter = ["is_example"]
+    search_fields = ["agreement__code", "plan_item__code", "operational_objective__code"]
+    list_select_related = ["agreement", "commitment", "plan_item", "operational_objective"]
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ReadOnlyAdmin):
     list_display = ["title", "agreement", "content_type", "size", "uploaded_at"]
     search_fields = ["title", "agreement__code", "sha256"]
-    readonly_fields = [
-        "file",
-        "original_name",
-        "content_type",
-        "size",
-        "sha256",
-        "text",
-        "uploaded_by",
-        "uploaded_at",
-    ]
+    exclude = ["text"]
     list_select_related = ["agreement"]
-
-    def has_add_permission(self, request):
-        return False  # uploads go through the checked back-office form

@@ -16,3 +16,29 @@ class InteseAdminSite(admin.AdminSite):
 
 class InteseAdminConfig(AdminConfig):
     default_site = "intese.core.admin_site.InteseAdminSite"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written only through the back office and its services, which check the rules and
+    keep the version for concurrent editors: the admin shows them and never edits them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from intese.access.tests.matrix import DENY, LOGIN, OK, ROLES, only
+from intese.core.admin_site import ReadOnlyAdmin
 
 MATRIX = {}
 for module in sorted(Path(__file__).parent.glob("routes_*.py")):
@@ -69,17 +70,19 @@ def test_route_access_matches_the_matrix(client, people, name, role):
     assert outcome(response) == route.expect[role]
 
 
-# No add page in the admin: documents and plan items are created through their checks and
-# services; background task results are written by the worker only.
-READ_ONLY_IN_ADMIN = ("agreements.Document", "plans.PlanItem", "django_tasks_database.DBTaskResult")
+# No add page in the admin: plan items are created through their checks and services;
+# background task results are written by the worker only; read-only admins show records that
+# only the back office writes.
+NO_ADD_PAGE = ("plans.PlanItem", "django_tasks_database.DBTaskResult")
 
 
 def admin_urls():
     yield reverse("admin:index")
-    for model in admin.site._registry:
+    for model, model_admin in admin.site._registry.items():
         opts = model._meta
         yield reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-        if opts.app_label != "axes" and opts.label not in READ_ONLY_IN_ADMIN:
+        read_only = isinstance(model_admin, ReadOnlyAdmin)
+        if opts.app_label != "axes" and opts.label not in NO_ADD_PAGE and not read_only:
             yield reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
 
 
