@@ -106,6 +106,9 @@ test-postgres:
 
 bench: setup
 	$(PY) bench/run.py
+	$(PY) bench/bench_import.py
+	$(PY) bench/bench_plans.py
+	$(PY) bench/bench_coherence.py
 	@if [ -n "$$BENCH_DATABASE_URL" ]; then \
 	  DATABASE_URL="$$BENCH_DATABASE_URL" $(PY) bench/bench_monitoring.py; \
 	else echo "bench_monitoring: set BENCH_DATABASE_URL=postgres://… (a scratch database: it is flushed)"; fi
