@@ -30,6 +30,6 @@ def test_each_commitment_shows_its_status_progress_and_forecast(client, people):
     page = client.get(reverse("backoffice:agreement", args=[agreement.code])).content.decode()
 
     assert "Rete ciclabile" in page
-    assert "20% al 1 Luglio 2024" in page
+    assert "20% al 1 luglio 2024" in page
     assert "(oltre la scadenza)" in page  # 182 days for 20 %: done only in 2026
     assert "Dati mancanti" in page  # the other commitment has no accepted report

@@ -114,7 +114,7 @@ def test_the_page_shows_parties_acts_commitments_and_the_timeline(editor):
     for text in [
         "Comune di Milano",
         "Decreto del Sindaco metropolitano",
-        "20 Marzo 2024",
+        "20 marzo 2024",
         "Approvata",
         "Sottoscritta",
         "Coerenza con il piano strategico",

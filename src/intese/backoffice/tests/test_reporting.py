@@ -152,9 +152,9 @@ def test_the_page_shows_last_accepted_figures_next_target_and_a_sent_back_reason
 
     html = client.get(reverse(PAGE)).content.decode()
 
-    assert "20% (31 Marzo 2026)" in html
-    assert "8 km (31 Dicembre 2025)" in html
-    assert "40 km entro il 1 Gennaio 2030" in html
+    assert "20% (31 marzo 2026)" in html
+    assert "8 km (31 dicembre 2025)" in html
+    assert "40 km entro il 1 gennaio 2030" in html
     assert "Rinviato" in html and "Allegare il verbale." in html
 
 
