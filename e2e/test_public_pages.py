@@ -27,11 +27,66 @@ def test_territory_map_draws_the_seven_zones_and_milano(live_server, page, terri
     assert page.js_errors == []
 
 
+def point_inside(page, selector: str) -> dict:
+    """A point of the viewport where the shape itself (not a neighbour) receives the click."""
+    point = page.evaluate(
+        """(selector) => {
+             const shape = document.querySelector(selector);
+             const box = shape.getBoundingClientRect();
+             for (let i = 1; i < 20; i++) for (let j = 1; j < 20; j++) {
+               const x = box.left + box.width * i / 20, y = box.top + box.height * j / 20;
+               if (document.elementFromPoint(x, y) === shape) return {x, y};
+             }
+             return null;
+           }""",
+        selector,
+    )
+    assert point, f"no visible point of {selector}"
+    return point
+
+
+def test_the_map_labels_every_zone_and_colours_it_as_its_legend(live_server, page, territory):
+    page.goto(live_server.url + "/territorio/")
+    page.wait_for_selector("[data-map][data-ready='true']")
+    labels = page.locator(".leaflet-tooltip-pane .map-label").all_inner_texts()
+    assert sorted(labels) == sorted(
+        [
+            "Adda Martesana",
+            "Alto Milanese",
+            "Magentino e Abbiatense",
+            "Milano",
+            "Nord Milano",
+            "Nord Ovest",
+            "Sud Est",
+            "Sud Ovest",
+        ]
+    )
+    fill = page.locator("path.map-area-nord-milano").get_attribute("fill")
+    legend = page.locator("th", has_text="Nord Milano").locator(".map-legend-swatch")
+    assert legend.evaluate("e => e.style.backgroundColor") == page.evaluate(
+        "c => { const e = document.createElement('span'); e.style.backgroundColor = c; "
+        "return e.style.backgroundColor; }",
+        fill,
+    )
+
+
 def test_clicking_a_zone_on_the_map_opens_its_page(live_server, page, territory):
     page.goto(live_server.url + "/territorio/")
     page.wait_for_selector("[data-map][data-ready='true']")
-    page.get_by_role("link", name="Nord Milano").first.click()
+    point = point_inside(page, ".leaflet-overlay-pane path.map-area-nord-milano")
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_url("**/territorio/zone/nord-milano/")
     assert page.get_by_role("heading", level=1).inner_text() == "Zona omogenea Nord Milano"
+
+
+def test_the_comune_map_draws_the_comune_inside_its_zone(live_server, page, territory):
+    page.goto(live_server.url + "/territorio/comuni/015081/")
+    page.wait_for_selector("[data-map][data-ready='true']")
+    assert page.locator(".leaflet-overlay-pane path.map-outline").count() == 1
+    assert page.locator(".leaflet-overlay-pane path.map-area-015081").count() == 1
+    assert page.locator(".map-label").all_inner_texts() == ["Cologno Monzese"]
+    assert axe_violations(page) == []
+    assert page.js_errors == []
 
 
 @pytest.mark.parametrize(

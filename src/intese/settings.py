@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "intese.core.middleware.RejectControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -232,6 +233,14 @@ INTESE_SOURCE_CODE_URL = env.str(
     "INTESE_SOURCE_CODE_URL", default="https://github.com/cittametropolitana-milano/intese"
 )
 INTESE_ACCESSIBILITY_STATEMENT_URL = env.str("INTESE_ACCESSIBILITY_STATEMENT_URL", default="")
+# The body's contacts, for the privacy notice (the body is the controller) and the
+# accessibility feedback. Defaults: the Città metropolitana di Milano (its URP page).
+INTESE_BODY_ADDRESS = env.str("INTESE_BODY_ADDRESS", default="Via Vivaio 1, 20122 Milano")
+INTESE_BODY_PEC = env.str("INTESE_BODY_PEC", default="protocollo@pec.cittametropolitana.mi.it")
+INTESE_BODY_EMAIL = env.str("INTESE_BODY_EMAIL", default="protocollo@cittametropolitana.mi.it")
+INTESE_BODY_WEBSITE = env.str("INTESE_BODY_WEBSITE", default="https://www.cittametropolitana.mi.it")
+INTESE_DPO_CONTACT = env.str("INTESE_DPO_CONTACT", default="")
+INTESE_ACCESSIBILITY_CONTACT = env.str("INTESE_ACCESSIBILITY_CONTACT", default=INTESE_BODY_EMAIL)
 
 LOGGING = {
     "version": 1,

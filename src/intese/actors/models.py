@@ -1,5 +1,7 @@
 """Organisations of every kind, and the few people the plan needs (mayors, representatives)."""
 
+import unicodedata
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,7 +14,7 @@ from intese.actors.identifiers import (
     validate_partita_iva,
 )
 from intese.core.models import Validity, ValidityQuerySet, Versioned, WebAddressField
-from intese.territory.models import Area
+from intese.territory.models import Area, today
 
 
 class OrganisationKind(models.TextChoices):
@@ -38,14 +40,47 @@ TERRITORIAL_KINDS = {
 }
 
 
+def fold(text: str) -> str:
+    """Text for searching: without accents, case-folded ("CITTÀ", "città" → "citta").
+
+    Done in Python, not in SQL, because SQLite folds the case of ASCII letters only and
+    PostgreSQL needs an extension to drop accents: both then compare plain lowercase text.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 class OrganisationQuerySet(models.QuerySet):
     def search(self, text: str):
         text = text.strip()
         if not text:
             return self
         return self.filter(
-            Q(name__icontains=text) | Q(ipa_code__iexact=text) | Q(codice_fiscale__iexact=text)
+            Q(search_name__contains=fold(text))
+            | Q(ipa_code__iexact=text)
+            | Q(codice_fiscale__iexact=text)
         )
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for organisation in objs:
+            organisation.search_name = fold(organisation.name)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        if "name" in fields:
+            for organisation in objs:
+                organisation.search_name = fold(organisation.name)
+            fields = [*fields, "search_name"]
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs):
+        if "name" in kwargs and "search_name" not in kwargs:
+            if not isinstance(kwargs["name"], str):
+                raise ValueError("update(name=…) with an expression: update search_name too")
+            kwargs["search_name"] = fold(kwargs["name"])
+        return super().update(**kwargs)
 
 
 class Organisation(Versioned):
@@ -79,9 +114,18 @@ class Organisation(Versioned):
     pec = models.EmailField(_("PEC"), blank=True)
     evidence = models.CharField(_("attendibilità dei codici"), max_length=40, blank=True)
     source_url = WebAddressField(_("indirizzo della fonte"), max_length=500, blank=True)
+    search_name = models.CharField(
+        _("denominazione per la ricerca"),
+        max_length=300,
+        default="",
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("La denominazione senza accenti e in minuscolo; calcolata al salvataggio."),
+    )
 
     objects = OrganisationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_name"])
 
     class Meta:
         verbose_name = _("organizzazione")
@@ -111,6 +155,13 @@ class Organisation(Versioned):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.search_name = fold(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("portal:organisation", args=[self.pk])
 
@@ -133,7 +184,9 @@ class Person(models.Model):
 
 
 class PostQuerySet(ValidityQuerySet):
-    pass
+    def current(self):
+        """The posts held today."""
+        return self.valid_on(today())
 
 
 class PostRole(models.TextChoices):
@@ -160,6 +213,8 @@ class Post(Validity):
     )
     role = models.CharField(_("ruolo"), max_length=30, choices=PostRole.choices)
     note = models.CharField(_("nota"), max_length=300, blank=True)
+    evidence = models.CharField(_("attendibilità"), max_length=40, blank=True)
+    source_url = WebAddressField(_("indirizzo della fonte"), max_length=500, blank=True)
 
     objects = PostQuerySet.as_manager()
     history = HistoricalRecords()
@@ -168,7 +223,16 @@ class Post(Validity):
         verbose_name = _("incarico")
         verbose_name_plural = _("incarichi")
         ordering = ["organisation__name", "-valid_from"]
-        constraints = [Validity.period_constraint("post_valid_period")]
+        constraints = [
+            Validity.period_constraint("post_valid_period"),
+            models.UniqueConstraint(
+                fields=["person", "organisation", "role", "valid_from"],
+                name="one_post_per_person_role_and_start",
+                violation_error_message=_(
+                    "Questa persona ha già questo incarico nell'organizzazione da questa data."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.person} — {self.get_role_display()}, {self.organisation}"

@@ -1,9 +1,11 @@
 """Every write on organisations goes through these functions."""
 
+import datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -12,7 +14,7 @@ from intese.actors.identifiers import (
     compact_partita_iva,
     normalise_ipa_code,
 )
-from intese.actors.models import Organisation, OrganisationKind
+from intese.actors.models import Organisation, OrganisationKind, Person, Post, PostRole
 from intese.core.concurrency import save_if_unchanged
 from intese.territory.models import Area
 from intese.territory.refdata import LoadReport, RefDataError, problem, read_csv
@@ -194,3 +196,75 @@ def organisation_update_contacts(
     organisation._history_user = by
     save_if_unchanged(organisation, expected_version=expected_version)
     return organisation
+
+
+# Roles that one person at a time holds in an organisation.
+SINGLE_HOLDER_ROLES = {PostRole.MAYOR, PostRole.METROPOLITAN_MAYOR, PostRole.PRESIDENT}
+POST_FIELDS = ["valid_to", "note", "evidence", "source_url"]
+
+
+def _overlapping(posts, start: datetime.date | None, end: datetime.date | None):
+    """Posts whose period meets [start, end); open ends reach forever."""
+    if end is not None:
+        posts = posts.exclude(valid_from__gte=end)
+    if start is not None:
+        posts = posts.exclude(valid_to__lte=start)
+    return posts
+
+
+@transaction.atomic
+def post_record(
+    *,
+    organisation: Organisation,
+    role: str,
+    given_name: str,
+    family_name: str,
+    valid_from: datetime.date | None,
+    valid_to: datetime.date | None = None,
+    note: str = "",
+    evidence: str = "",
+    source_url: str = "",
+) -> tuple[Post, str]:
+    """Record a person's post, or bring the stored one (same person, role and start) up to date.
+
+    The person is found by name (people are kept only where the plan needs one). A role that
+    one person holds at a time (a mayor) is refused when someone else holds it in the period.
+    Returns the post and "created", "changed" or "unchanged".
+    """
+    person = Person.objects.filter(given_name=given_name, family_name=family_name).first()
+    if person is None:
+        person = Person(given_name=given_name, family_name=family_name)
+        person.full_clean()
+        person.save()
+    post = Post.objects.filter(
+        person=person, organisation=organisation, role=role, valid_from=valid_from
+    ).first()
+    outcome = "unchanged"
+    if post is None:
+        post, outcome = Post(person=person, organisation=organisation, role=role), "created"
+        post.valid_from = valid_from
+    values = {"valid_to": valid_to, "note": note, "evidence": evidence, "source_url": source_url}
+    changed = [f for f in POST_FIELDS if getattr(post, f) != values[f]]
+    if outcome == "unchanged" and not changed:
+        return post, outcome
+    for name in changed:
+        setattr(post, name, values[name])
+    post.full_clean()
+    if role in SINGLE_HOLDER_ROLES:
+        others = _overlapping(
+            Post.objects.filter(organisation=organisation, role=role).exclude(pk=post.pk),
+            valid_from,
+            valid_to,
+        ).select_related("person")
+        if other := others.first():
+            raise ValidationError(
+                _("«%(org)s» ha già un %(role)s in questo periodo: %(person)s (dal %(start)s).")
+                % {
+                    "role": post.get_role_display(),
+                    "org": organisation.name,
+                    "person": other.person,
+                    "start": date_format(other.valid_from, "j F Y") if other.valid_from else "…",
+                }
+            )
+    post.save()
+    return post, "changed" if outcome == "unchanged" else outcome

@@ -2,6 +2,7 @@
 
 import csv
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,7 +15,7 @@ from intese.agreements.models import Agreement
 from intese.core.permissions import PUBLIC, requires
 from intese.core.spreadsheets import Echo, neutralise
 from intese.territory import selectors as territory
-from intese.territory.models import Area
+from intese.territory.models import Area, today
 from intese.territory.refdata import OPENPOLIS_URL
 
 DIRECTORY_PAGE_SIZE = 50
@@ -38,6 +39,7 @@ def home(request):
             "totals": totals,
             "organisation_count": Organisation.objects.count(),
             "agreement_count": Agreement.objects.filter(is_public=True).count(),
+            "openpolis_url": OPENPOLIS_URL,
         },
     )
 
@@ -46,7 +48,13 @@ def home(request):
 def territory_page(request):
     overview = territory.territory_overview(_body_area_or_404())
     return render(
-        request, "portal/territory.html", {"overview": overview, "openpolis_url": OPENPOLIS_URL}
+        request,
+        "portal/territory.html",
+        {
+            "overview": overview,
+            "outside_zones_colour": territory.OUTSIDE_ZONES_COLOUR,
+            "openpolis_url": OPENPOLIS_URL,
+        },
     )
 
 
@@ -84,10 +92,17 @@ def area_shape(request, kind, code):
     feature = {
         "type": "Feature",
         "geometry": area.boundary,
-        "properties": {"name": area.name, "kind": area.kind},
+        "properties": {"name": area.name, "kind": area.kind, "code": area.code},
     }
     return JsonResponse(
         {"type": "FeatureCollection", "features": [feature] if area.boundary else []}
+    )
+
+
+def _holds_today(period) -> bool:
+    day = today()
+    return (period.valid_from is None or period.valid_from <= day) and (
+        period.valid_to is None or period.valid_to > day
     )
 
 
@@ -103,6 +118,7 @@ def municipality_page(request, code):
         {
             "comune": comune,
             "memberships": memberships,
+            "current_zone": next((m.zone for m in memberships if _holds_today(m)), None),
             "organisations": list(comune.organisations.all()),
             "openpolis_url": OPENPOLIS_URL,
         },
@@ -113,7 +129,9 @@ def municipality_page(request, code):
 def directory(request):
     kind = request.GET.get("tipo", "")
     query = request.GET.get("q", "")[:100]
-    organisations = Organisation.objects.search(query).select_related("area")
+    organisations = (
+        Organisation.objects.search(query).select_related("area").defer("area__boundary")
+    )
     if kind in OrganisationKind.values:
         organisations = organisations.filter(kind=kind)
     page = Paginator(organisations.order_by("name", "pk"), DIRECTORY_PAGE_SIZE).get_page(
@@ -182,11 +200,61 @@ def municipalities_csv(request):
     return response
 
 
+def _body_contacts() -> dict:
+    return {
+        "body_address": settings.INTESE_BODY_ADDRESS,
+        "body_pec": settings.INTESE_BODY_PEC,
+        "body_email": settings.INTESE_BODY_EMAIL,
+        "body_website": settings.INTESE_BODY_WEBSITE,
+    }
+
+
 @requires(PUBLIC)
 def accessibility(request):
-    return render(request, "portal/accessibility.html")
+    return render(
+        request,
+        "portal/accessibility.html",
+        {"accessibility_contact": settings.INTESE_ACCESSIBILITY_CONTACT, **_body_contacts()},
+    )
+
+
+def _cookies() -> list[dict]:
+    """The cookies the site sets: technical ones only (the privacy notice lists them)."""
+    return [
+        {
+            "name": settings.CSRF_COOKIE_NAME,
+            "where": _("tutte le pagine"),
+            "purpose": _(
+                "protegge i moduli del sito (anche il cambio di lingua) da richieste "
+                "contraffatte da altri siti; contiene solo un codice casuale"
+            ),
+            "duration": _("un anno"),
+        },
+        {
+            "name": settings.LANGUAGE_COOKIE_NAME,
+            "where": _("quando si sceglie la lingua"),
+            "purpose": _("ricorda la lingua scelta"),
+            "duration": _("fino alla chiusura del browser"),
+        },
+        {
+            "name": settings.SESSION_COOKIE_NAME,
+            "where": _("area riservata"),
+            "purpose": _("mantiene l'accesso di chi è entrato con nome utente e password"),
+            "duration": _("%(hours)d ore") % {"hours": settings.SESSION_COOKIE_AGE // 3600},
+        },
+        {
+            "name": "messages",
+            "where": _("area riservata"),
+            "purpose": _("mostra l'esito di un'operazione nella pagina successiva"),
+            "duration": _("fino alla pagina successiva"),
+        },
+    ]
 
 
 @requires(PUBLIC)
 def privacy(request):
-    return render(request, "portal/privacy.html")
+    return render(
+        request,
+        "portal/privacy.html",
+        {"cookies": _cookies(), "dpo_contact": settings.INTESE_DPO_CONTACT, **_body_contacts()},
+    )

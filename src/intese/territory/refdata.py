@@ -639,10 +639,84 @@ def _sync_memberships(stints: list[Stint], zones: dict[str, Area], report: LoadR
     report.created += [f"{m.municipality.name} → {m.zone.name} ({m.valid_from})" for m in new]
 
 
+# When Milan's zone omogenee start (the Consiglio metropolitano proposed them): docs/data.md.
+ZONES_SINCE = datetime.date(2015, 9, 17)
+
+
+def _recorded_changes(stints: list[Stint]) -> dict[int, list[ZoneMembership]]:
+    """Stored memberships that a changes file wrote, by Comune: a move made by an act, or a
+    period closed while the Comune still existed (a Comune merged away is closed by its merger).
+    """
+    history: dict[int, list[ZoneMembership]] = {}
+    memberships = ZoneMembership.objects.filter(
+        municipality__in={s.municipality.pk for s in stints}
+    ).select_related("municipality", "zone")
+    for membership in memberships:
+        history.setdefault(membership.municipality_id, []).append(membership)
+    return {
+        comune: rows
+        for comune, rows in history.items()
+        if any(
+            m.evidence == "official_act"
+            or (m.valid_to is not None and m.valid_to != m.municipality.valid_to)
+            for m in rows
+        )
+    }
+
+
+def _refuse_lost_history(stints: list[Stint], changes_path: Path | None) -> None:
+    """Refuse to drop or rewrite periods of a changes file that is not given again."""
+    given = {s.municipality.pk for s in stints if s.valid_to is not None}  # moved by the file
+    wanted: dict[int, set] = {}
+    for s in stints:
+        wanted.setdefault(s.municipality.pk, set()).add((s.zone_name, s.valid_from, s.valid_to))
+    problems = []
+    for comune, rows in _recorded_changes(stints).items():
+        if comune in given:
+            continue  # the changes file given now speaks for this Comune
+        stored = {(m.zone.name, m.valid_from, m.valid_to) for m in rows}
+        if stored != wanted.get(comune, set()):
+            periods = "; ".join(
+                f"{m.zone.name} {m.valid_from or '…'} → {m.valid_to or _('oggi')}"
+                for m in sorted(rows, key=lambda m: m.valid_from or datetime.date.min)
+            )
+            problems.append(
+                _("%(name)s: la storia registrata (%(periods)s) andrebbe persa")
+                % {"name": rows[0].municipality.name, "periods": periods}
+            )
+    if problems:
+        hint = (
+            _("ripetere il comando indicando anche il file dei cambi (--changes)")
+            if changes_path is None
+            else _("aggiungere questi cambi al file dei cambi")
+        )
+        raise RefDataError(
+            _(
+                "Il caricamento cancellerebbe cambi di zona registrati in precedenza: "
+                "%(hint)s, oppure usare --replace-history per riscrivere la storia. "
+                "Nulla è stato modificato."
+            )
+            % {"hint": hint},
+            problems,
+        )
+
+
 @transaction.atomic
-def load_zones(path: Path, *, since: datetime.date, changes_path: Path | None = None) -> LoadReport:
-    """Load the zone of every Comune, held since `since` unless the changes file says otherwise."""
+def load_zones(
+    path: Path,
+    *,
+    since: datetime.date = ZONES_SINCE,
+    changes_path: Path | None = None,
+    replace_history: bool = False,
+) -> LoadReport:
+    """Load the zone of every Comune, held since `since` unless the changes file says otherwise.
+
+    Periods written by an earlier changes file are kept: a load that would drop or rewrite
+    them is refused unless the changes file is given again or `replace_history` is set.
+    """
     stints, province_id = _plan_zones(path, changes_path, since)
+    if not replace_history:
+        _refuse_lost_history(stints, changes_path)
     stints += _predecessor_stints(stints)
     report = LoadReport()
     zones = _upsert_zones(stints, province_id, since, report)

@@ -15,10 +15,24 @@ def body_area() -> Area | None:
     return Area.objects.filter(kind=kind, code=code).first()
 
 
+# Map colours, distinguishable with common colour-vision deficiencies (Okabe-Ito palette). The
+# zones of an area take them in the order of their names, on the map and in its legend (the
+# table of the territory page) alike; the Comuni in no zone are grey. Colour is never the only
+# clue: the map labels every shape with its name.
+ZONE_COLOURS = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"]
+OUTSIDE_ZONES_COLOUR = "#999999"
+
+
+def zone_colour(position: int) -> str:
+    """The colour of the zone at this position among its area's zones sorted by name."""
+    return ZONE_COLOURS[position % len(ZONE_COLOURS)]
+
+
 @dataclass
 class ZoneSummary:
     zone: Area
     municipalities: list[Area] = field(default_factory=list)
+    colour: str = ""
 
     @property
     def population(self) -> int:
@@ -61,6 +75,8 @@ def territory_overview(area: Area, on: datetime.date | None = None) -> Territory
         else:
             outside.append(comune)
     ordered = sorted(zones.values(), key=lambda s: s.zone.name)
+    for position, summary in enumerate(ordered):
+        summary.colour = zone_colour(position)
     return TerritoryOverview(
         area=area,
         zones=ordered,
@@ -128,19 +144,24 @@ def map_features(area: Area, on: datetime.date | None = None) -> dict:
     outside = (
         Area.objects.municipalities().valid_on(on).filter(parent=area).exclude(pk__in=in_a_zone)
     )
-    features = [_feature(z, z.boundary, z.member_count, z.member_population or 0) for z in zones]
-    features += [_feature(c, c.boundary, 1, c.population or 0) for c in outside]
+    features = [
+        _feature(z, z.member_count, z.member_population or 0, zone_colour(position))
+        for position, z in enumerate(sorted(zones, key=lambda z: z.name))
+    ]
+    features += [_feature(c, 1, c.population or 0, OUTSIDE_ZONES_COLOUR) for c in outside]
     return {"type": "FeatureCollection", "features": [f for f in features if f["geometry"]]}
 
 
-def _feature(area: Area, boundary, municipalities: int, population: int) -> dict:
+def _feature(area: Area, municipalities: int, population: int, colour: str) -> dict:
     return {
         "type": "Feature",
-        "geometry": boundary,
+        "geometry": area.boundary,
         "properties": {
             "name": area.name,
             "kind": area.kind,
+            "code": area.code,
             "url": area.get_absolute_url(),
+            "colour": colour,
             "municipalities": municipalities,
             "population": population,
         },

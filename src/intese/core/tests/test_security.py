@@ -50,7 +50,10 @@ def test_password_guessing_locks_the_account_for_that_address(client, people):
     assert "Accesso temporaneamente bloccato" in response.content.decode()
 
 
-def _guess(client, password="sbagliata", **headers):
+WRONG = "sbagliata"
+
+
+def _guess(client, password=WRONG, **headers):
     return client.post(
         reverse("login"), {"username": "ufficio.piano", "password": password}, **headers
     )

