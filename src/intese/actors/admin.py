@@ -17,8 +17,15 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "ipa_code", "codice_fiscale", "partita_iva"]
     autocomplete_fields = ["area"]
     list_select_related = ["area"]
-    readonly_fields = ["version", "updated_at"]
+    readonly_fields = ["version", "updated_at", "search_name"]
     inlines = [PostInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        """The directory's search: blind to accents and case, or an exact code."""
+        if not search_term.strip():
+            return queryset, False
+        found = queryset.search(search_term) | queryset.filter(partita_iva=search_term.strip())
+        return found, False
 
 
 @admin.register(Person)

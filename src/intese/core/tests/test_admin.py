@@ -70,3 +70,13 @@ def test_the_admin_speaks_italian(client, people):
     page = client.get(reverse("admin:index"), headers={"accept-language": "it"})
     assert "Intese — amministrazione" in page.content.decode()
     assert "Intese" in page.content.decode() and "Monitoraggio" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_admin_finds_organisations_without_accents(client, people):
+    from intese.actors.models import Organisation, OrganisationKind
+
+    Organisation.objects.create(name="Città metropolitana di Prova", kind=OrganisationKind.OTHER)
+    client.force_login(people.administrator)
+    page = client.get(reverse("admin:actors_organisation_changelist"), {"q": "CITTA METROPOLITANA"})
+    assert "Città metropolitana di Prova" in page.content.decode()
