@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from intese.agreements.models import Status
+from intese.agreements.models import ActKind, Status
 
 S = Status
 OPEN = {S.PROPOSED, S.UNDER_REVIEW, S.APPROVED, S.SIGNED, S.IN_PROGRESS, S.SUSPENDED}
+# Nothing new (commitments, funding) is added to an agreement whose life is over.
+CLOSED = {S.CONCLUDED, S.EXPIRED, S.REVOKED}
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,9 @@ class Action:
     needs_act: bool = False
     needs_note: bool = False
     checks: tuple = field(default=())
+    # The kinds of act that may support the action (empty: any act of the agreement); such an
+    # act changes a stipulated agreement, so it may not precede the stipulation.
+    act_kinds: frozenset = frozenset()
 
 
 def _has_coherence(agreement, on):
@@ -107,6 +112,7 @@ ACTIONS = {
             frozenset({S.SIGNED, S.IN_PROGRESS, S.SUSPENDED}),
             None,
             needs_act=True,
+            act_kinds=frozenset({ActKind.AMENDMENT}),
         ),
         Action(
             "renew",
@@ -114,6 +120,7 @@ ACTIONS = {
             frozenset({S.IN_PROGRESS, S.EXPIRED}),
             S.IN_PROGRESS,
             needs_act=True,
+            act_kinds=frozenset({ActKind.RENEWAL}),
         ),
     ]
 }
@@ -131,3 +138,58 @@ def refusals(action: Action, agreement, on: datetime.date) -> list[str]:
             % {"status": Status(agreement.status).label, "action": action.label}
         ]
     return [str(reason) for check in action.checks if (reason := check(agreement, on))]
+
+
+def date_refusals(
+    on: datetime.date, *, today: datetime.date, previous: datetime.date | None
+) -> list[str]:
+    """Why a step cannot carry the date `on`: it may not lie in the future, nor precede the
+    date of the agreement's previous step."""
+    problems = []
+    if on > today:
+        problems.append(
+            _("La data del passaggio (%(date)s) non può essere futura.")
+            % {"date": on.strftime("%d/%m/%Y")}
+        )
+    if previous is not None and on < previous:
+        problems.append(
+            _(
+                "La data del passaggio (%(date)s) non può precedere quella del passaggio "
+                "precedente (%(previous)s)."
+            )
+            % {"date": on.strftime("%d/%m/%Y"), "previous": previous.strftime("%d/%m/%Y")}
+        )
+    return problems
+
+
+def act_refusals(
+    action: Action, agreement, act, on: datetime.date, *, stipulated: datetime.date | None
+) -> list[str]:
+    """Why `act` cannot support `action` on day `on`: it must belong to the agreement, exist by
+    that day and, for an amendment or a renewal, be of a fitting kind and follow the stipulation
+    (`stipulated`)."""
+    if act is None:
+        return [_("Indicare l'atto che dispone questo passaggio.")] if action.needs_act else []
+    if act.agreement_id != agreement.pk:
+        return [_("L'atto indicato appartiene a un'altra intesa.")]
+    problems = []
+    if act.date > on:
+        problems.append(
+            _("L'atto indicato è del %(act)s, dopo la data del passaggio (%(date)s).")
+            % {"act": act.date.strftime("%d/%m/%Y"), "date": on.strftime("%d/%m/%Y")}
+        )
+    if action.act_kinds and act.kind not in action.act_kinds:
+        problems.append(
+            _("«%(action)s» richiede un atto di tipo «%(kinds)s», non «%(kind)s».")
+            % {
+                "action": action.label,
+                "kinds": ", ".join(str(ActKind(k).label) for k in sorted(action.act_kinds)),
+                "kind": ActKind(act.kind).label,
+            }
+        )
+    if action.act_kinds and stipulated is not None and act.date < stipulated:
+        problems.append(
+            _("L'atto indicato (%(act)s) precede la stipula dell'intesa (%(date)s).")
+            % {"act": act.date.strftime("%d/%m/%Y"), "date": stipulated.strftime("%d/%m/%Y")}
+        )
+    return problems

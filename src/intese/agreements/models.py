@@ -1,11 +1,14 @@
 """Agreements (intese): kinds, themes, parties, acts, documents, funding, commitments, history."""
 
 import datetime
+import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -110,8 +113,12 @@ class AgreementQuerySet(models.QuerySet):
         text = text.strip()
         if not text:
             return self
+        in_documents = Document.objects.filter(text__icontains=text).values("agreement_id")
         return self.filter(
-            Q(title__icontains=text) | Q(code__icontains=text) | Q(summary__icontains=text)
+            Q(title__icontains=text)
+            | Q(code__icontains=text)
+            | Q(summary__icontains=text)
+            | Q(pk__in=in_documents)  # a subquery: an agreement with two matching files, once
         )
 
     def expiring_within(self, today, days: int):
@@ -267,10 +274,11 @@ class ActKind(models.TextChoices):
     MUNICIPAL_COUNCIL = "delibera_consiglio_comunale", _("Deliberazione di Consiglio comunale")
     REGIONAL = "atto_regionale", _("Atto regionale")
     AMENDMENT = "atto_aggiuntivo", _("Atto aggiuntivo")
+    RENEWAL = "atto_rinnovo", _("Atto di rinnovo")
     OTHER = "altro", _("Altro atto")
 
 
-class Act(models.Model):
+class Act(Versioned):
     """An act approving or concerning an agreement, with its number, date and publication."""
 
     agreement = models.ForeignKey(
@@ -311,8 +319,14 @@ class Act(models.Model):
         ]
 
     def __str__(self):
-        number = f" n. {self.number}" if self.number else ""
-        return f"{self.get_kind_display()}{number} del {self.date:%d/%m/%Y}"
+        values = {
+            "kind": self.get_kind_display(),
+            "number": self.number,
+            "date": date_format(self.date, "SHORT_DATE_FORMAT"),
+        }
+        if self.number:
+            return str(_("%(kind)s n. %(number)s del %(date)s") % values)
+        return str(_("%(kind)s del %(date)s") % values)
 
 
 class StatusChange(models.Model):
@@ -364,7 +378,59 @@ class FundingSource(models.TextChoices):
     PRIVATE = "private", _("Fondi privati")
 
 
-class FundingLine(models.Model):
+# The PNRR as revised in 2023: six missions and their components, plus the REPowerEU chapter
+# (mission 7), which has no components.
+PNRR_COMPONENTS = {"M1": 3, "M2": 4, "M3": 2, "M4": 2, "M5": 3, "M6": 2, "M7": 0}
+PNRR_COMPONENT = re.compile(r"(?:(M[1-9]))?C([1-9])")
+PNRR_INVESTMENT = re.compile(r"(?:Investimento\s+)?\d{1,2}(?:\.\d{1,2}){0,2}", re.IGNORECASE)
+
+
+def pnrr_errors(line) -> dict:
+    """Check a funding line's PNRR fields, upper-casing mission and component (the spreadsheet
+    reads them upper-cased too, so a file never differs by case): mission M1-M7, component
+    C1…Cn or M2C1…, investment 1.1 or Investimento 1.1. Returns the errors by field."""
+    line.pnrr_mission = mission = line.pnrr_mission.strip().upper()
+    line.pnrr_component = component = line.pnrr_component.strip().upper()
+    line.pnrr_investment = investment = line.pnrr_investment.strip()
+    if line.source != FundingSource.PNRR:
+        if mission or component or investment:
+            return {
+                "pnrr_mission": _(
+                    "Missione, componente e investimento si indicano solo per i fondi PNRR."
+                )
+            }
+        return {}
+    errors = {}
+    if not mission:
+        errors["pnrr_mission"] = _("Per un finanziamento PNRR indicare la missione (da M1 a M7).")
+    elif mission not in PNRR_COMPONENTS:
+        errors["pnrr_mission"] = _(
+            "«%(value)s» non è una missione del PNRR: da M1 a M6, oppure M7 (REPowerEU)."
+        ) % {"value": mission}
+    found = PNRR_COMPONENT.fullmatch(component)
+    if component and "pnrr_mission" not in errors:
+        if not found or (found[1] and found[1] != mission):
+            errors["pnrr_component"] = _(
+                "«%(value)s» non è una componente della missione %(mission)s: scrivere ad "
+                "esempio C1 oppure %(mission)sC1."
+            ) % {"value": component, "mission": mission}
+        elif int(found[2]) > PNRR_COMPONENTS[mission]:
+            count = PNRR_COMPONENTS[mission]
+            errors["pnrr_component"] = (
+                _("La missione %(mission)s non ha componenti.") % {"mission": mission}
+                if count == 0
+                else _("La missione %(mission)s ha le componenti da C1 a C%(count)d.")
+                % {"mission": mission, "count": count}
+            )
+    if investment and not PNRR_INVESTMENT.fullmatch(investment):
+        errors["pnrr_investment"] = _(
+            "«%(value)s» non è un investimento del PNRR: scrivere il numero, ad esempio "
+            "1.1 oppure Investimento 1.1."
+        ) % {"value": investment}
+    return errors
+
+
+class FundingLine(Versioned):
     """Money for an agreement from one source, in euro, with its CUP where it has one."""
 
     agreement = models.ForeignKey(
@@ -394,6 +460,16 @@ class FundingLine(models.Model):
 
     def __str__(self):
         return f"{self.get_source_display()}: {self.amount} €"
+
+    def clean_fields(self, exclude=None):
+        self.cup = (self.cup or "").strip().upper()  # a CUP typed in lower case is still a CUP
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        """PNRR mission, component and investment: only for PNRR money, in the plan's shape."""
+        errors = pnrr_errors(self)
+        if errors:
+            raise ValidationError(errors)
 
 
 class FundingShare(models.Model):
@@ -486,7 +562,7 @@ class Commitment(Versioned):
         return self.title
 
 
-class Milestone(models.Model):
+class Milestone(Versioned):
     """A dated step of a commitment (traguardo)."""
 
     commitment = models.ForeignKey(
@@ -533,6 +609,9 @@ class Document(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("caricato il"), auto_now_add=True)
+
+    # A removed document stays in the history (who removed it, when); its file is kept.
+    history = HistoricalRecords(excluded_fields=["text"])
 
     class Meta:
         verbose_name = _("documento")

@@ -15,6 +15,7 @@ from intese.agreements.models import (
     Act,
     Agreement,
     Commitment,
+    Document,
     FundingLine,
     FundingShare,
     Milestone,
@@ -128,24 +129,40 @@ def agreement_transition(
     note: str = "",
     expected_version: int | None = None,
     new_expires_on: datetime.date | None = None,
+    today: datetime.date | None = None,
 ) -> StatusChange:
-    """Move an agreement through its lifecycle, recording date, user, act and note."""
+    """Move an agreement through its lifecycle, recording date, user, act and note.
+
+    The date may not be in the future nor precede the previous step; the stipulation ("sign")
+    takes the date of the last required signature whatever `on` says, once all are in. The act
+    must belong to the agreement and exist by that date; an amendment or a renewal needs an act
+    of its kind, not earlier than the stipulation. Refusals name the form field they concern
+    (`TransitionRefused.problems`)."""
     step = lifecycle.ACTIONS.get(action)
     if step is None:
         raise AgreementError(_("Azione sconosciuta: %(action)s.") % {"action": action})
-    problems = lifecycle.refusals(step, agreement, on)
-    if step.needs_act and act is None:
-        problems.append(_("Indicare l'atto che dispone questo passaggio."))
-    if act is not None and act.agreement_id != agreement.pk:
-        problems.append(_("L'atto indicato appartiene a un'altra intesa."))
+    if action == "sign":
+        on = stipulation_date(agreement) or on
+    problems = [(None, p) for p in lifecycle.refusals(step, agreement, on)]
+    if agreement.status in step.sources:
+        previous = agreement.status_changes.aggregate(last=models.Max("on"))["last"]
+        today = today or timezone.localdate()
+        problems += [("on", p) for p in lifecycle.date_refusals(on, today=today, previous=previous)]
+    stipulated = _recorded_stipulation(agreement) if step.act_kinds else None
+    problems += [
+        ("act", p) for p in lifecycle.act_refusals(step, agreement, act, on, stipulated=stipulated)
+    ]
     if step.needs_note and not note.strip():
-        problems.append(_("Indicare il motivo nella nota."))
+        problems.append(("note", _("Indicare il motivo nella nota.")))
     if action == "renew" and (new_expires_on is None or new_expires_on <= on):
         problems.append(
-            _("Il rinnovo richiede una nuova scadenza successiva alla data del rinnovo.")
+            (
+                "new_expires_on",
+                _("Il rinnovo richiede una nuova scadenza successiva alla data del rinnovo."),
+            )
         )
     if problems:
-        raise AgreementError(" ".join(str(p) for p in problems))
+        raise TransitionRefused(problems)
     change = StatusChange(
         agreement=agreement,
         action=action,
@@ -167,6 +184,24 @@ def agreement_transition(
         expected_version=agreement.version if expected_version is None else expected_version,
     )
     return change
+
+
+class TransitionRefused(AgreementError):
+    """A lifecycle step was refused; `problems` are (form field or None, message) pairs."""
+
+    def __init__(self, problems: list[tuple]):
+        self.problems = [(field, str(message)) for field, message in problems]
+        fields = {field for field, _message in self.problems}
+        super().__init__(
+            " ".join(message for _field, message in self.problems),
+            field=fields.pop() if len(fields) == 1 else None,
+        )
+
+
+def _recorded_stipulation(agreement: Agreement) -> datetime.date | None:
+    """The date the agreement was stipulated on: its "sign" step, else its last signature."""
+    recorded = agreement.status_changes.filter(action="sign").aggregate(on=models.Max("on"))
+    return recorded["on"] or stipulation_date(agreement)
 
 
 def stipulation_date(agreement: Agreement) -> datetime.date | None:
@@ -216,12 +251,39 @@ def party_add(
 
 @transaction.atomic
 def party_remove(*, party: Party, by) -> None:
+    """Take a party out of a proposal under review; the history keeps it. A party that signed,
+    brings money or answers for commitments stays."""
+    name = party.organisation
     if party.agreement.status not in (Status.PROPOSED, Status.UNDER_REVIEW):
         raise AgreementError(
             _("Dopo l'approvazione le parti non si tolgono: registrare un atto aggiuntivo.")
         )
-    if party.commitments_responsible().exists():
-        raise AgreementError(_("La parte è responsabile di impegni: riassegnarli prima."))
+    if party.signed_on is not None:
+        raise AgreementError(
+            _("%(name)s ha firmato l'intesa il %(date)s: una parte che ha firmato non si toglie.")
+            % {"name": name, "date": party.signed_on.strftime("%d/%m/%Y")}
+        )
+    other_roles = party.agreement.parties.filter(organisation=party.organisation).exclude(
+        pk=party.pk
+    )
+    if not other_roles.exists() and party.commitments_responsible().exists():
+        raise AgreementError(
+            _(
+                "%(name)s è responsabile di impegni dell'intesa (%(titles)s): "
+                "riassegnarli a un'altra parte prima di toglierla."
+            )
+            % {
+                "name": name,
+                "titles": "; ".join(
+                    party.commitments_responsible().values_list("title", flat=True)[:5]
+                ),
+            }
+        )
+    if party.funding_shares.exists():
+        raise AgreementError(
+            _("%(name)s ha quote di finanziamento: toglierle dal finanziamento prima.")
+            % {"name": name}
+        )
     party._history_user = by
     party.delete()
 
@@ -239,11 +301,14 @@ def party_sign(*, party: Party, signed_on: datetime.date, by, is_example=False) 
             _("%(name)s ha già firmato il %(date)s.")
             % {"name": party.organisation, "date": party.signed_on}
         )
+    if signed_on > timezone.localdate():
+        raise AgreementError(_("La data della firma non può essere futura."), field="signed_on")
     latest_act = agreement.acts.filter(approves=True).order_by("-date").first()
     if latest_act and signed_on < latest_act.date:
         raise AgreementError(
             _("La firma non può precedere l'atto di approvazione (%(date)s).")
-            % {"date": latest_act.date}
+            % {"date": latest_act.date},
+            field="signed_on",
         )
     party.signed_on = signed_on
     party.is_example = party.is_example or is_example
@@ -269,20 +334,100 @@ def act_add(*, agreement: Agreement, by, **fields) -> Act:
 
 
 @transaction.atomic
-def funding_add(*, agreement: Agreement, by, shares=(), **fields) -> FundingLine:
-    """A funding line; `shares` are (party, amount) pairs that may not exceed the line."""
-    line = FundingLine(agreement=agreement, **fields)
-    _save_new(line, by)
+def act_update(*, act: Act, expected_version: int, by, **fields) -> Act:
+    """Correct an act (number, date, kind…); an act cited by a lifecycle step must still fit
+    it: no later than the step, of the kind the step needs, approving if it approved."""
+    for name, value in fields.items():
+        setattr(act, name, value)
+    act.full_clean(exclude=["version"])
+    agreement = act.agreement
+    for change in act.status_changes.all():
+        step = lifecycle.ACTIONS.get(change.action)
+        if step is None:
+            continue
+        stipulated = _recorded_stipulation(agreement) if step.act_kinds else None
+        problems = lifecycle.act_refusals(step, agreement, act, change.on, stipulated=stipulated)
+        if change.action == "approve" and not act.approves:
+            problems.append(_("L'atto ha approvato l'intesa: deve restare un atto che approva."))
+        if problems:
+            raise AgreementError(
+                _("L'atto è citato nel passaggio «%(step)s» del %(date)s: %(problems)s")
+                % {
+                    "step": step.label,
+                    "date": change.on.strftime("%d/%m/%Y"),
+                    "problems": " ".join(str(p) for p in problems),
+                }
+            )
+    act._history_user = by
+    save_if_unchanged(act, expected_version=expected_version)
+    return act
+
+
+def _refuse_if_closed(agreement: Agreement, what: str) -> None:
+    if agreement.status in lifecycle.CLOSED:
+        raise AgreementError(
+            _("L'intesa è «%(status)s»: non le si aggiungono %(what)s.")
+            % {"status": Status(agreement.status).label, "what": what}
+        )
+
+
+def _check_shares(line: FundingLine, shares) -> None:
+    """`shares` are (party, amount) pairs: parties of the line's agreement, once each, whose
+    total may not exceed the line."""
     total = sum((amount for _party, amount in shares), start=0)
     if total > line.amount:
         raise AgreementError(
             _("Le quote delle parti (%(total)s €) superano l'importo (%(amount)s €).")
             % {"total": total, "amount": line.amount}
         )
-    for party, amount in shares:
-        if party.agreement_id != agreement.pk:
+    seen = set()
+    for party, _amount in shares:
+        if party.agreement_id != line.agreement_id:
             raise AgreementError(_("%(name)s non è parte di questa intesa.") % {"name": party})
+        if party.pk in seen:
+            raise AgreementError(_("%(name)s ha già una quota.") % {"name": party})
+        seen.add(party.pk)
+
+
+@transaction.atomic
+def funding_add(*, agreement: Agreement, by, shares=(), **fields) -> FundingLine:
+    """A funding line; `shares` are (party, amount) pairs that may not exceed the line."""
+    _refuse_if_closed(agreement, _("finanziamenti"))
+    line = FundingLine(agreement=agreement, **fields)
+    _save_new(line, by)
+    _check_shares(line, shares)
+    for party, amount in shares:
         _save_new(FundingShare(funding_line=line, party=party, amount=amount), by)
+    return line
+
+
+@transaction.atomic
+def funding_update(
+    *, line: FundingLine, expected_version: int, by, shares=None, **fields
+) -> FundingLine:
+    """Change a funding line and, when `shares` is given, set its shares to exactly those
+    (party, amount) pairs: changed amounts are updated, parties left out lose their share."""
+    for name, value in fields.items():
+        setattr(line, name, value)
+    line.full_clean(exclude=["version"])
+    current = {share.party_id: share for share in line.shares.all()}
+    if shares is None:
+        shares = [(share.party, share.amount) for share in current.values()]
+    _check_shares(line, shares)
+    line._history_user = by
+    save_if_unchanged(line, expected_version=expected_version)
+    for party, amount in shares:
+        share = current.pop(party.pk, None)
+        if share is None:
+            _save_new(FundingShare(funding_line=line, party=party, amount=amount), by)
+        elif share.amount != amount:
+            share.amount = amount
+            share.full_clean()
+            share._history_user = by
+            share.save()
+    for share in current.values():
+        share._history_user = by
+        share.delete()
     return line
 
 
@@ -297,6 +442,7 @@ def _check_responsible(agreement: Agreement, organisation) -> None:
 
 @transaction.atomic
 def commitment_add(*, agreement: Agreement, by, milestones=(), **fields) -> Commitment:
+    _refuse_if_closed(agreement, _("impegni"))
     commitment = Commitment(agreement=agreement, **fields)
     commitment.full_clean(exclude=["version"])
     _check_responsible(agreement, commitment.responsible)
@@ -318,19 +464,40 @@ def commitment_update(*, commitment: Commitment, expected_version: int, by, **fi
     return commitment
 
 
+def _check_reached(milestone: Milestone) -> None:
+    if milestone.reached_on is not None and milestone.reached_on > timezone.localdate():
+        raise AgreementError(
+            _("Un traguardo non si segna raggiunto in una data futura."), field="reached_on"
+        )
+
+
 @transaction.atomic
 def milestone_add(*, commitment: Commitment, by, **fields) -> Milestone:
     milestone = Milestone(commitment=commitment, **fields)
+    _check_reached(milestone)
     _save_new(milestone, by)
     return milestone
 
 
-def validation_messages(error: ValidationError) -> list[str]:
-    return [
-        f"{field}: {m}" if field != "__all__" else m
-        for field, messages in error.message_dict.items()
-        for m in messages
-    ]
+@transaction.atomic
+def milestone_update(*, milestone: Milestone, expected_version: int, by, **fields) -> Milestone:
+    """Change a milestone, or mark it reached (`reached_on`, not in the future)."""
+    for name, value in fields.items():
+        setattr(milestone, name, value)
+    milestone.full_clean(exclude=["version"])
+    _check_reached(milestone)
+    milestone._history_user = by
+    save_if_unchanged(milestone, expected_version=expected_version)
+    return milestone
+
+
+@transaction.atomic
+def document_remove(*, document: Document, by) -> None:
+    """Take a document off an agreement. The history keeps the record of it (who removed it and
+    when) and the stored file stays, so that an earlier version of the record still points to
+    it."""
+    document._history_user = by
+    document.delete()
 
 
 # The actions that bring a newly registered agreement to a status it already has in reality.
@@ -398,6 +565,7 @@ def agreement_bring_to(
                 by=by,
                 act=act,
                 note=note,
+                today=today,
             )
         )
         agreement.refresh_from_db()

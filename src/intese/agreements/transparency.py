@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Exists, Max, OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext as _
 
-from intese.agreements.models import Act, Agreement, Party
+from intese.agreements.models import Act, Agreement, FundingLine, Party
 
 FIRST_YEAR = 2013  # the decree's year: nothing is due before it
 ODS_MIME = "application/vnd.oasis.opendocument.spreadsheet"
@@ -60,13 +60,18 @@ def transparency_list(year: int, semester: int):
     """
     period = Semester(year, semester)
     required = Party.objects.filter(agreement=OuterRef("pk"), signature_required=True)
+    example_funding = FundingLine.objects.filter(agreement=OuterRef("pk"), is_example=True)
     last_signature = (
         required.order_by().values("agreement").annotate(last=Max("signed_on")).values("last")
     )
     return (
         Agreement.objects.filter(is_public=True)
         .with_planned_expenditure()
-        .annotate(stipulated_on=Subquery(last_signature))
+        .annotate(
+            stipulated_on=Subquery(last_signature),
+            example_signature=Exists(required.filter(is_example=True)),
+            example_funding=Exists(example_funding),
+        )
         .filter(
             ~Exists(required.filter(signed_on__isnull=True)),
             stipulated_on__gte=period.start,
@@ -91,11 +96,39 @@ def transparency_list(year: int, semester: int):
 
 
 def party_organisations(agreement: Agreement) -> list:
-    """The organisations taking part, each once, whatever roles they hold."""
+    """The organisations taking part, each once, whatever roles they hold; `example` tells
+    whether one of its parties is illustrative data."""
     seen = {}
     for party in agreement.parties.all():
-        seen.setdefault(party.organisation_id, party.organisation)
+        organisation = seen.setdefault(party.organisation_id, party.organisation)
+        organisation.example = getattr(organisation, "example", False) or party.is_example
     return list(seen.values())
+
+
+# The agreement's fields flagged as examples, by the column that shows them.
+EXAMPLE_FIELDS = {"code": "codice", "title": "oggetto", "kind": "tipo"}
+
+
+def example_columns(agreement: Agreement) -> list[str]:
+    """The columns of the agreement's row whose values are illustrative (demo data), not facts.
+
+    Needs the annotations and prefetches of transparency_list."""
+    columns = [EXAMPLE_FIELDS[f] for f in EXAMPLE_FIELDS if agreement.is_example(f)]
+    parties = [p for p in agreement.parties.all() if p.is_example]
+    if parties:
+        columns.append("parti")
+    if any(p.organisation.codice_fiscale for p in parties):
+        columns.append("parti_codice_fiscale")
+    if agreement.example_signature:
+        columns.append("data_stipula")
+    if agreement.example_funding:
+        columns.append("spesa_prevista_euro")
+    acts = [act for act in agreement.approving_acts if act.is_example]
+    if acts:
+        columns.append("atti_approvazione")
+    if any(act.url for act in acts):
+        columns.append("atti_approvazione_indirizzo")
+    return columns
 
 
 # --- open formats ----------------------------------------------------------------------------
@@ -110,11 +143,14 @@ COLUMNS = [
     "spesa_prevista_euro",
     "atti_approvazione",
     "atti_approvazione_indirizzo",
+    "esempio",
 ]
 
 
 def export_row(agreement: Agreement) -> list:
-    """One agreement as plain values: ISO dates, amounts with a dot, lists joined by "; "."""
+    """One agreement as plain values: ISO dates, amounts with a dot, lists joined by "; ".
+
+    The last column, "esempio", names the columns whose values are illustrative (demo data)."""
     organisations = party_organisations(agreement)
     return [
         agreement.code,
@@ -126,6 +162,7 @@ def export_row(agreement: Agreement) -> list:
         agreement.planned_expenditure,
         "; ".join(str(act) for act in agreement.approving_acts),
         "; ".join(act.url for act in agreement.approving_acts if act.url),
+        "; ".join(example_columns(agreement)),
     ]
 
 

@@ -1,12 +1,16 @@
 """Forms of the registry: they check the shape of the input; the services decide."""
 
+from decimal import Decimal
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from intese.actors.models import Organisation
 from intese.agreements import lifecycle
 from intese.agreements.models import (
     Act,
+    ActKind,
     Agreement,
     AgreementKind,
     Commitment,
@@ -40,8 +44,32 @@ def scope_choices():
     ).order_by("kind", "name")
 
 
+class VersionedForm:
+    """Carries the version of the row it edits: the service refuses a stale save."""
+
+    def keep_version(self):
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data
+
+
 class AgreementForm(StyledForm, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # A code, not a list of every agreement: the registry has thousands of them.
+    parent = forms.CharField(
+        label=_("Intesa quadro di riferimento (codice)"),
+        required=False,
+        max_length=40,
+        help_text=_(
+            "Il codice dell'intesa quadro che questa attua (ad esempio «CMM-CQ-MI-2023»); "
+            "vuoto se non ne attua nessuna."
+        ),
+    )
 
     class Meta:
         model = Agreement
@@ -74,12 +102,23 @@ class AgreementForm(StyledForm, forms.ModelForm):
         self.fields["kind"].queryset = AgreementKind.objects.all()
         self.fields["themes"].queryset = Theme.objects.all()
         self.fields["areas"].queryset = scope_choices()
-        self.fields["parent"].queryset = Agreement.objects.only("code", "title").exclude(
-            pk=self.instance.pk
-        )
         if self.instance.pk:
             self.initial["version"] = self.instance.version
+            self.initial["parent"] = self.instance.parent.code if self.instance.parent else ""
         self.style()
+
+    def clean_parent(self):
+        code = self.cleaned_data["parent"].strip()
+        if not code:
+            return None
+        parent = Agreement.objects.filter(code=code).first()
+        if parent is None:
+            raise ValidationError(
+                _("Nessuna intesa ha il codice «%(code)s»."), params={"code": code}
+            )
+        if self.instance.pk and parent.pk == self.instance.pk:
+            raise ValidationError(_("Un'intesa non può essere quadro di se stessa."))
+        return parent
 
     def validate_unique(self):
         """The service checks uniqueness inside its transaction."""
@@ -110,6 +149,17 @@ class TransitionForm(StyledForm, forms.Form):
         self.fields["note"].required = action.needs_note
         if action.name != "renew":
             del self.fields["new_expires_on"]
+        if action.name == "sign":
+            # The stipulation date is the last required signature's, never typed.
+            del self.fields["on"]
+        if action.act_kinds:
+            self.fields["act"].queryset = self.fields["act"].queryset.filter(
+                kind__in=action.act_kinds
+            )
+            self.fields["act"].help_text = _(
+                "Un atto di tipo «%(kinds)s», non anteriore alla stipula: se manca, "
+                "registrarlo prima fra gli atti dell'intesa."
+            ) % {"kinds": ", ".join(str(ActKind(k).label) for k in sorted(action.act_kinds))}
         if not (action.needs_act or action.name in ("approve",)):
             self.fields["act"].help_text = _("Facoltativo.")
         self.initial.setdefault("version", agreement.version)
@@ -138,7 +188,7 @@ class SignatureForm(StyledForm, forms.Form):
         self.style()
 
 
-class ActForm(StyledForm, forms.ModelForm):
+class ActForm(VersionedForm, StyledForm, forms.ModelForm):
     class Meta:
         model = Act
         fields = [
@@ -158,30 +208,45 @@ class ActForm(StyledForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["issuer"].queryset = Organisation.objects.only("name").order_by("name")
+        self.keep_version()
         self.style()
 
     def _post_clean(self):
         pass
 
 
-class CommitmentForm(StyledForm, forms.ModelForm):
+class CommitmentForm(VersionedForm, StyledForm, forms.ModelForm):
     class Meta:
         model = Commitment
-        fields = ["title", "description", "responsible", "due_on", "status", "is_example"]
-        widgets = {"due_on": DATE, "description": forms.Textarea(attrs={"rows": 2})}
+        fields = [
+            "title",
+            "description",
+            "responsible",
+            "starts_on",
+            "due_on",
+            "weight",
+            "status",
+            "is_example",
+        ]
+        widgets = {
+            "starts_on": DATE,
+            "due_on": DATE,
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, agreement, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible"].queryset = (
             Organisation.objects.filter(parties__agreement=agreement).distinct().order_by("name")
         )
+        self.keep_version()
         self.style()
 
     def _post_clean(self):
         pass
 
 
-class MilestoneForm(StyledForm, forms.ModelForm):
+class MilestoneForm(VersionedForm, StyledForm, forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "due_on", "reached_on", "is_example"]
@@ -189,13 +254,36 @@ class MilestoneForm(StyledForm, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.keep_version()
         self.style()
 
     def _post_clean(self):
         pass
 
 
-class FundingForm(StyledForm, forms.ModelForm):
+class MilestoneReachedForm(VersionedForm, StyledForm, forms.ModelForm):
+    """Mark a milestone reached: its date only."""
+
+    class Meta:
+        model = Milestone
+        fields = ["reached_on"]
+        widgets = {"reached_on": DATE}
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reached_on"].required = True
+        self.initial.setdefault("reached_on", self.instance.reached_on or today)
+        self.keep_version()
+        self.style()
+
+    def _post_clean(self):
+        pass
+
+
+class FundingForm(VersionedForm, StyledForm, forms.ModelForm):
+    """A funding line with the share each party brings, in euro or as a percentage of the
+    amount; the service checks that the shares stay within the line."""
+
     class Meta:
         model = FundingLine
         fields = [
@@ -209,17 +297,79 @@ class FundingForm(StyledForm, forms.ModelForm):
             "is_example",
         ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, agreement, **kwargs):
         super().__init__(*args, **kwargs)
+        self.parties = list(agreement.parties.select_related("organisation"))
+        current = (
+            {share.party_id: share.amount for share in self.instance.shares.all()}
+            if self.instance.pk
+            else {}
+        )
+        for party in self.parties:
+            name = f"{party.organisation.name} ({party.get_role_display()})"
+            self.fields[f"share_{party.pk}"] = forms.DecimalField(
+                label=_("Quota di %(name)s (euro)") % {"name": name},
+                required=False,
+                min_value=0,
+                max_digits=14,
+                decimal_places=2,
+            )
+            self.fields[f"percent_{party.pk}"] = forms.DecimalField(
+                label=_("oppure quota di %(name)s (percentuale dell'importo)") % {"name": name},
+                required=False,
+                min_value=0,
+                max_value=100,
+                max_digits=5,
+                decimal_places=2,
+            )
+            if party.pk in current:
+                self.initial[f"share_{party.pk}"] = current[party.pk]
+                if self.instance.amount:
+                    percent = current[party.pk] * 100 / self.instance.amount
+                    self.fields[f"share_{party.pk}"].help_text = _(
+                        "Pari al %(percent)s%% dell'importo."
+                    ) % {"percent": f"{percent:.2f}".replace(".", ",")}
+        self.keep_version()
         self.style()
+
+    def clean(self):
+        data = super().clean()
+        amount = data.get("amount")
+        shares = []
+        for party in self.parties:
+            share = data.get(f"share_{party.pk}")
+            percent = data.get(f"percent_{party.pk}")
+            if percent is not None and amount is not None:
+                from_percent = (amount * percent / 100).quantize(Decimal("0.01"))
+                if share is not None and share != from_percent:
+                    self.add_error(
+                        f"percent_{party.pk}",
+                        _(
+                            "La percentuale dà %(value)s euro, la quota in euro ne indica "
+                            "%(share)s: indicare l'una o l'altra."
+                        )
+                        % {"value": from_percent, "share": share},
+                    )
+                share = from_percent
+            if share:
+                shares.append((party, share))
+        data["shares"] = shares
+        return data
 
     def _post_clean(self):
         pass
 
+    def service_fields(self) -> dict:
+        data = super().service_fields()
+        return {k: v for k, v in data.items() if not k.startswith(("share_", "percent_"))}
+
 
 class RegistryFilterForm(StyledForm, forms.Form):
     q = forms.CharField(
-        label=_("Cerca per codice, titolo o sintesi"), required=False, max_length=100
+        label=_("Cerca per codice, titolo, sintesi o testo dei documenti"),
+        help_text=_("Cerca anche nel testo estratto dai documenti allegati."),
+        required=False,
+        max_length=100,
     )
     tipo = forms.ModelChoiceField(
         label=_("Tipo"),

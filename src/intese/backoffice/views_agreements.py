@@ -9,9 +9,17 @@ from django.utils.translation import gettext as _
 
 from intese.access.scopes import agreements_visible_to
 from intese.agreements import lifecycle, selectors, services
-from intese.agreements.models import Agreement, Commitment, Party
+from intese.agreements.models import (
+    Act,
+    Agreement,
+    Commitment,
+    Document,
+    FundingLine,
+    Milestone,
+    Party,
+)
 from intese.backoffice import forms_agreements as forms
-from intese.backoffice.responses import done
+from intese.backoffice.responses import done, show_refusal
 from intese.core.errors import DomainError
 from intese.core.permissions import authorize, requires
 from intese.monitoring.status import commitment_states
@@ -20,17 +28,17 @@ PAGE_SIZE = 50
 
 
 def _agreement_for(request, code, permission="agreements.open") -> Agreement:
-    agreement = get_object_or_404(Agreement.objects.select_related("kind"), code=code)
+    agreement = get_object_or_404(Agreement.objects.select_related("kind", "parent"), code=code)
     authorize(request, permission, agreement)
     return agreement
 
 
 def _refused(form, error):
-    if isinstance(error, ValidationError):
-        for message in services.validation_messages(error):
-            form.add_error(None, message)
-    else:
-        form.add_error(None, error.message)
+    """A service's refusal on the form, each message on its field when the form has it."""
+    for field, message in getattr(error, "problems", ()):
+        form.add_error(field if field in form.fields else None, message)
+    if not hasattr(error, "problems"):
+        show_refusal(form, error)
 
 
 @requires("agreements.browse")
@@ -147,7 +155,7 @@ def agreement_transition(request, code, action):
             services.agreement_transition(
                 agreement=agreement,
                 action=action,
-                on=data["on"],
+                on=data.get("on") or timezone.localdate(),  # "sign": the last signature's
                 by=request.user,
                 act=data.get("act"),
                 note=data.get("note", ""),
@@ -155,19 +163,23 @@ def agreement_transition(request, code, action):
                 new_expires_on=data.get("new_expires_on"),
             )
         except DomainError as error:
-            form.add_error(None, error.message)
+            _refused(form, error)
         else:
             message = _("%(action)s: fatto.") % {"action": step.label}
             return done(request, agreement.get_absolute_url(), message)
     template = "backoffice/_transition_form.html" if request.htmx else "backoffice/transition.html"
-    return render(request, template, {"form": form, "agreement": agreement, "step": step})
+    context = {"form": form, "agreement": agreement, "step": step}
+    if action == "sign":
+        context["stipulation_date"] = services.stipulation_date(agreement)
+    return render(request, template, context)
 
 
 def _subform(request, agreement, form, save, title, success):
-    """A form that adds something to an agreement through one service call."""
+    """A form that adds or changes something of an agreement through one service call;
+    `save` gets the valid form."""
     if request.method == "POST" and form.is_valid():
         try:
-            save(form.cleaned_data)
+            save(form)
         except (ValidationError, DomainError) as error:
             _refused(form, error)
         else:
@@ -180,6 +192,30 @@ def _subform(request, agreement, form, save, title, success):
     )
 
 
+def _removal(request, agreement, remove, context):
+    """Confirm, then remove something of an agreement through one service call."""
+    error = None
+    if request.method == "POST":
+        try:
+            remove()
+        except DomainError as refusal:
+            error = refusal.message
+        else:
+            return done(request, agreement.get_absolute_url(), context["success"])
+    template = (
+        "backoffice/_agreement_remove.html" if request.htmx else "backoffice/agreement_remove.html"
+    )
+    return render(
+        request,
+        template,
+        {**context, "agreement": agreement, "error": error, "action_url": request.path},
+    )
+
+
+def _version(form) -> int:
+    return form.cleaned_data["version"] or 0
+
+
 @requires("agreements.manage")
 def party_add(request, code):
     agreement = _agreement_for(request, code)
@@ -187,25 +223,52 @@ def party_add(request, code):
         request,
         agreement,
         forms.PartyForm(request.POST or None),
-        lambda data: services.party_add(agreement=agreement, by=request.user, **data),
+        lambda form: services.party_add(agreement=agreement, by=request.user, **form.cleaned_data),
         _("Aggiungi una parte"),
         _("Parte aggiunta."),
+    )
+
+
+def _party_of(agreement, pk) -> Party:
+    return get_object_or_404(
+        Party.objects.select_related("organisation", "agreement"), pk=pk, agreement=agreement
     )
 
 
 @requires("agreements.manage")
 def party_sign(request, code, pk):
     agreement = _agreement_for(request, code)
-    party = get_object_or_404(
-        Party.objects.select_related("organisation", "agreement"), pk=pk, agreement=agreement
-    )
+    party = _party_of(agreement, pk)
     return _subform(
         request,
         agreement,
         forms.SignatureForm(request.POST or None),
-        lambda data: services.party_sign(party=party, by=request.user, **data),
+        lambda form: services.party_sign(party=party, by=request.user, **form.cleaned_data),
         _("Firma di %(name)s") % {"name": party.organisation},
         _("Firma di %(name)s registrata.") % {"name": party.organisation},
+    )
+
+
+@requires("agreements.manage")
+def party_remove(request, code, pk):
+    agreement = _agreement_for(request, code)
+    party = _party_of(agreement, pk)
+    name = f"{party.organisation.name} ({party.get_role_display()})"
+    return _removal(
+        request,
+        agreement,
+        lambda: services.party_remove(party=party, by=request.user),
+        {
+            "title": _("Togli la parte %(name)s") % {"name": name},
+            "explanation": _(
+                "%(name)s non sarà più parte dell'intesa; la cronologia conserva la parte tolta. "
+                "Si tolgono solo le parti di un'intesa non ancora approvata, che non hanno "
+                "firmato, non hanno quote di finanziamento e non sono responsabili di impegni."
+            )
+            % {"name": name},
+            "button": _("Togli la parte"),
+            "success": _("%(name)s non è più parte dell'intesa.") % {"name": name},
+        },
     )
 
 
@@ -216,9 +279,30 @@ def act_add(request, code):
         request,
         agreement,
         forms.ActForm(request.POST or None),
-        lambda data: services.act_add(agreement=agreement, by=request.user, **data),
+        lambda form: services.act_add(
+            agreement=agreement, by=request.user, **form.service_fields()
+        ),
         _("Aggiungi un atto"),
         _("Atto registrato."),
+    )
+
+
+@requires("agreements.manage")
+def act_edit(request, code, pk):
+    agreement = _agreement_for(request, code)
+    act = get_object_or_404(Act, pk=pk, agreement=agreement)
+    return _subform(
+        request,
+        agreement,
+        forms.ActForm(request.POST or None, instance=act),
+        lambda form: services.act_update(
+            act=Act.objects.select_related("agreement").get(pk=act.pk),
+            expected_version=_version(form),
+            by=request.user,
+            **form.service_fields(),
+        ),
+        _("Correggi l'atto «%(act)s»") % {"act": act},
+        _("Atto corretto."),
     )
 
 
@@ -229,9 +313,30 @@ def commitment_add(request, code):
         request,
         agreement,
         forms.CommitmentForm(request.POST or None, agreement=agreement),
-        lambda data: services.commitment_add(agreement=agreement, by=request.user, **data),
+        lambda form: services.commitment_add(
+            agreement=agreement, by=request.user, **form.service_fields()
+        ),
         _("Aggiungi un impegno"),
         _("Impegno registrato."),
+    )
+
+
+@requires("agreements.manage")
+def commitment_edit(request, code, pk):
+    agreement = _agreement_for(request, code)
+    commitment = get_object_or_404(Commitment, pk=pk, agreement=agreement)
+    return _subform(
+        request,
+        agreement,
+        forms.CommitmentForm(request.POST or None, instance=commitment, agreement=agreement),
+        lambda form: services.commitment_update(
+            commitment=Commitment.objects.select_related("agreement").get(pk=commitment.pk),
+            expected_version=_version(form),
+            by=request.user,
+            **form.service_fields(),
+        ),
+        _("Modifica l'impegno «%(title)s»") % {"title": commitment.title},
+        _("Impegno aggiornato."),
     )
 
 
@@ -243,9 +348,54 @@ def milestone_add(request, code, pk):
         request,
         agreement,
         forms.MilestoneForm(request.POST or None),
-        lambda data: services.milestone_add(commitment=commitment, by=request.user, **data),
+        lambda form: services.milestone_add(
+            commitment=commitment, by=request.user, **form.service_fields()
+        ),
         _("Aggiungi un traguardo a «%(title)s»") % {"title": commitment.title},
         _("Traguardo registrato."),
+    )
+
+
+def _milestone_of(agreement, pk) -> Milestone:
+    return get_object_or_404(Milestone, pk=pk, commitment__agreement=agreement)
+
+
+def _save_milestone(request, milestone):
+    return lambda form: services.milestone_update(
+        milestone=Milestone.objects.get(pk=milestone.pk),
+        expected_version=_version(form),
+        by=request.user,
+        **form.service_fields(),
+    )
+
+
+@requires("agreements.manage")
+def milestone_edit(request, code, pk):
+    agreement = _agreement_for(request, code)
+    milestone = _milestone_of(agreement, pk)
+    return _subform(
+        request,
+        agreement,
+        forms.MilestoneForm(request.POST or None, instance=milestone),
+        _save_milestone(request, milestone),
+        _("Modifica il traguardo «%(title)s»") % {"title": milestone.title},
+        _("Traguardo aggiornato."),
+    )
+
+
+@requires("agreements.manage")
+def milestone_reached(request, code, pk):
+    agreement = _agreement_for(request, code)
+    milestone = _milestone_of(agreement, pk)
+    return _subform(
+        request,
+        agreement,
+        forms.MilestoneReachedForm(
+            request.POST or None, instance=milestone, today=timezone.localdate()
+        ),
+        _save_milestone(request, milestone),
+        _("Traguardo «%(title)s» raggiunto") % {"title": milestone.title},
+        _("Traguardo segnato come raggiunto."),
     )
 
 
@@ -255,8 +405,50 @@ def funding_add(request, code):
     return _subform(
         request,
         agreement,
-        forms.FundingForm(request.POST or None),
-        lambda data: services.funding_add(agreement=agreement, by=request.user, **data),
+        forms.FundingForm(request.POST or None, agreement=agreement),
+        lambda form: services.funding_add(
+            agreement=agreement, by=request.user, **form.service_fields()
+        ),
         _("Aggiungi un finanziamento"),
         _("Finanziamento registrato."),
+    )
+
+
+@requires("agreements.manage")
+def funding_edit(request, code, pk):
+    agreement = _agreement_for(request, code)
+    line = get_object_or_404(FundingLine, pk=pk, agreement=agreement)
+    return _subform(
+        request,
+        agreement,
+        forms.FundingForm(request.POST or None, instance=line, agreement=agreement),
+        lambda form: services.funding_update(
+            line=FundingLine.objects.get(pk=line.pk),
+            expected_version=_version(form),
+            by=request.user,
+            **form.service_fields(),
+        ),
+        _("Modifica il finanziamento «%(line)s»") % {"line": line},
+        _("Finanziamento aggiornato."),
+    )
+
+
+@requires("agreements.manage")
+def document_remove(request, code, pk):
+    agreement = _agreement_for(request, code)
+    document = get_object_or_404(Document, pk=pk, agreement=agreement)
+    return _removal(
+        request,
+        agreement,
+        lambda: services.document_remove(document=document, by=request.user),
+        {
+            "title": _("Togli il documento «%(title)s»") % {"title": document.title},
+            "explanation": _(
+                "Il documento «%(title)s» (%(name)s) non sarà più allegato all'intesa; "
+                "la cronologia conserva chi lo ha tolto e quando."
+            )
+            % {"title": document.title, "name": document.original_name},
+            "button": _("Togli il documento"),
+            "success": _("Documento «%(title)s» tolto.") % {"title": document.title},
+        },
     )

@@ -5,6 +5,9 @@ agreements they are party to, that cover their zone, or that are public; only pl
 editors and administrators change anything.
 """
 
+import datetime
+from decimal import Decimal
+
 from intese.access.tests.matrix import ANY_ROLE, Route, only, reverse
 
 EDITORS = only("administrator", "plan_editor")
@@ -40,6 +43,55 @@ def party_pk():
     return Agreement.objects.get(code=agreement_code()).parties.first().pk
 
 
+def milestone_pk():
+    from intese.agreements import services
+    from intese.agreements.models import Commitment
+
+    commitment = Commitment.objects.get(pk=commitment_pk())
+    milestone = commitment.milestones.first() or services.milestone_add(
+        commitment=commitment, by=None, title="Prima riunione", due_on=datetime.date(2025, 3, 1)
+    )
+    return milestone.pk
+
+
+def act_pk():
+    from intese.agreements.models import Agreement
+    from intese.testing import agreements as build
+
+    agreement = Agreement.objects.get(code=agreement_code())
+    return (agreement.acts.first() or build.approving_act(agreement)).pk
+
+
+def funding_pk():
+    from intese.agreements import services
+    from intese.agreements.models import Agreement
+
+    agreement = Agreement.objects.get(code=agreement_code())
+    line = agreement.funding_lines.first() or services.funding_add(
+        agreement=agreement, by=None, source="own_budget", amount=Decimal("1000.00")
+    )
+    return line.pk
+
+
+def document_pk():
+    """A document record of the agreement (the file itself is not needed to confirm removal)."""
+    from intese.agreements.models import Agreement, Document
+
+    agreement = Agreement.objects.get(code=agreement_code())
+    document, _created = Document.objects.get_or_create(
+        agreement=agreement,
+        sha256="0" * 64,
+        defaults={
+            "title": "Testo dell'intesa",
+            "file": "agreements/matrix/testo.pdf",
+            "original_name": "testo.pdf",
+            "content_type": "application/pdf",
+            "size": 1,
+        },
+    )
+    return document.pk
+
+
 def on_agreement(name, *extra):
     return lambda: reverse(f"backoffice:{name}", args=[agreement_code(), *[e() for e in extra]])
 
@@ -62,4 +114,12 @@ ROUTES = {
     "backoffice:commitment_add": Route(on_agreement("commitment_add"), EDITORS),
     "backoffice:milestone_add": Route(on_agreement("milestone_add", commitment_pk), EDITORS),
     "backoffice:funding_add": Route(on_agreement("funding_add"), EDITORS),
+    # Changes and removals: plan-office editors only; viewers and partners are refused.
+    "backoffice:party_remove": Route(on_agreement("party_remove", party_pk), EDITORS),
+    "backoffice:act_edit": Route(on_agreement("act_edit", act_pk), EDITORS),
+    "backoffice:commitment_edit": Route(on_agreement("commitment_edit", commitment_pk), EDITORS),
+    "backoffice:milestone_edit": Route(on_agreement("milestone_edit", milestone_pk), EDITORS),
+    "backoffice:milestone_reached": Route(on_agreement("milestone_reached", milestone_pk), EDITORS),
+    "backoffice:funding_edit": Route(on_agreement("funding_edit", funding_pk), EDITORS),
+    "backoffice:document_remove": Route(on_agreement("document_remove", document_pk), EDITORS),
 }

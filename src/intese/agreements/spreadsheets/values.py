@@ -120,7 +120,7 @@ def read_cell(column: Column, value, refs):
             raise Bad(_("Valore obbligatorio."))
         if column.kind in ("themes", "areas", "list"):
             return []
-        return "" if column.kind in ("text", "code") else column.default
+        return "" if column.kind in ("text", "code", "upper") else column.default
     if column.kind == "text":
         return as_text(value)
     return READERS[column.kind](value, as_text(value).strip(), column, refs)
@@ -129,6 +129,7 @@ def read_cell(column: Column, value, refs):
 # How each kind of column reads a non-empty cell: (value, its text stripped, column, refs).
 READERS = {
     "code": lambda value, text, column, refs: text,
+    "upper": lambda value, text, column, refs: text.upper(),  # as the model stores it
     "agreement": lambda value, text, column, refs: text,
     "date": lambda value, text, column, refs: read_date(value),
     "bool": lambda value, text, column, refs: read_bool(value),

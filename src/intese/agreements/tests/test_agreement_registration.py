@@ -71,6 +71,7 @@ def complete(code="BLOCCO-1", status="proposed", **fields) -> NewAgreement:
         funding=[
             {
                 "source": "pnrr",
+                "pnrr_mission": "M2",
                 "amount": Decimal("1000.00"),
                 "cup": "J41B21000000001",
                 "shares": [(cmm, Decimal("600.00")), (milano, Decimal("400.00"))],

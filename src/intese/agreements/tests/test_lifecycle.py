@@ -2,8 +2,10 @@
 
 import datetime
 import itertools
+from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from intese.agreements import lifecycle, services
 from intese.agreements.models import Act, Status, StatusChange
@@ -66,8 +68,17 @@ def agreement_in(status: Status):
     return agreement
 
 
+def fitting_act(agreement, action):
+    """The act an action cites: an atto aggiuntivo for an amendment, an atto di rinnovo for a
+    renewal (both after the stipulation), else the approving decree."""
+    kind = {"amend": "atto_aggiuntivo", "renew": "atto_rinnovo"}.get(action)
+    if kind is None:
+        return agreement.acts.first()
+    return services.act_add(agreement=agreement, by=None, kind=kind, number="1/2024", date=DAY)
+
+
 def run(agreement, action):
-    act = agreement.acts.first()
+    act = fitting_act(agreement, action)
     return services.agreement_transition(
         agreement=agreement,
         action=action,
@@ -193,7 +204,7 @@ def test_renewal_needs_an_act_and_a_later_expiry():
             action="renew",
             on=DAY,
             by=None,
-            act=agreement.acts.first(),
+            act=fitting_act(agreement, "renew"),
             new_expires_on=DAY,
         )
     services.agreement_transition(
@@ -201,7 +212,7 @@ def test_renewal_needs_an_act_and_a_later_expiry():
         action="renew",
         on=DAY,
         by=None,
-        act=agreement.acts.first(),
+        act=agreement.acts.get(kind="atto_rinnovo"),
         new_expires_on=datetime.date(2027, 12, 31),
     )
     agreement.refresh_from_db()
@@ -257,3 +268,186 @@ def test_an_existing_agreement_can_be_registered_in_any_status(status):
     )
     agreement.refresh_from_db()
     assert agreement.status == status
+
+
+# --- The act an amendment or a renewal cites ---------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "action", "needed"),
+    [
+        (Status.IN_PROGRESS, "amend", "Atto aggiuntivo"),
+        (Status.EXPIRED, "renew", "Atto di rinnovo"),
+    ],
+)
+def test_amendment_and_renewal_refuse_the_original_approving_decree(status, action, needed):
+    agreement = agreement_in(status)
+    decree = agreement.acts.get(approves=True)
+    with pytest.raises(AgreementError, match=f"richiede un atto di tipo «{needed}»") as refused:
+        services.agreement_transition(
+            agreement=agreement,
+            action=action,
+            on=DAY,
+            by=None,
+            act=decree,
+            new_expires_on=datetime.date(2027, 12, 31),
+        )
+    assert "precede la stipula dell'intesa (20/03/2024)" in str(refused.value)
+    agreement.refresh_from_db()
+    assert agreement.status == status
+    assert not agreement.status_changes.filter(action=action).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("action", "kind"), [("amend", "atto_aggiuntivo"), ("renew", "atto_rinnovo")]
+)
+def test_an_amending_or_renewal_act_older_than_the_stipulation_is_refused(action, kind):
+    agreement = agreement_in(Status.IN_PROGRESS)  # stipulated on 20 March 2024
+    early = services.act_add(
+        agreement=agreement, by=None, kind=kind, number="9", date=datetime.date(2024, 3, 10)
+    )
+    with pytest.raises(AgreementError, match=r"precede la stipula dell'intesa \(20/03/2024\)"):
+        services.agreement_transition(
+            agreement=agreement,
+            action=action,
+            on=DAY,
+            by=None,
+            act=early,
+            new_expires_on=datetime.date(2027, 12, 31),
+        )
+
+
+@pytest.mark.django_db
+def test_an_act_adopted_after_the_step_is_refused():
+    agreement = agreement_in(Status.IN_PROGRESS)
+    later = services.act_add(
+        agreement=agreement, by=None, kind="atto_aggiuntivo", date=DAY + datetime.timedelta(days=3)
+    )
+    with pytest.raises(AgreementError, match="dopo la data del passaggio"):
+        services.agreement_transition(
+            agreement=agreement, action="amend", on=DAY, by=None, act=later
+        )
+
+
+@pytest.mark.django_db
+def test_an_amendment_and_a_renewal_with_their_own_acts_go_through():
+    agreement = agreement_in(Status.IN_PROGRESS)
+    addendum = fitting_act(agreement, "amend")
+    services.agreement_transition(
+        agreement=agreement, action="amend", on=DAY, by=None, act=addendum
+    )
+    renewal = services.act_add(
+        agreement=agreement, by=None, kind="atto_rinnovo", number="2/2024", date=DAY
+    )
+    change = services.agreement_transition(
+        agreement=agreement,
+        action="renew",
+        on=DAY,
+        by=None,
+        act=renewal,
+        new_expires_on=datetime.date(2027, 12, 31),
+    )
+    assert change.act == renewal and change.to_status == Status.IN_PROGRESS
+
+
+# --- The dates of the steps -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_step_dated_in_the_future_is_refused():
+    agreement = build.proposal()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(AgreementError, match="non può essere futura") as refused:
+        services.agreement_transition(
+            agreement=agreement, action="start_review", on=tomorrow, by=None
+        )
+    assert refused.value.field == "on"
+    agreement.refresh_from_db()
+    assert agreement.status == Status.PROPOSED
+
+
+@pytest.mark.django_db
+def test_a_step_dated_before_the_previous_step_is_refused():
+    agreement = build.approved()  # review from 1 February, approval on 1 March 2024
+    services.party_sign(
+        party=agreement.parties.first(), signed_on=datetime.date(2024, 3, 5), by=None
+    )
+    with pytest.raises(
+        AgreementError, match=r"non può precedere quella del passaggio precedente \(01/03/2024\)"
+    ):
+        services.agreement_transition(
+            agreement=agreement,
+            action="revoke",
+            on=datetime.date(2024, 2, 15),
+            by=None,
+            act=agreement.acts.get(),
+            note="errore",
+        )
+    # The same day as the previous step is fine.
+    services.agreement_transition(
+        agreement=agreement,
+        action="revoke",
+        on=datetime.date(2024, 3, 1),
+        by=None,
+        act=agreement.acts.get(),
+        note="ritirata",
+    )
+
+
+@pytest.mark.django_db
+def test_a_manual_stipulation_records_the_last_signature_not_the_typed_date():
+    agreement = build.proposal()
+    services.agreement_transition(
+        agreement=agreement, action="start_review", on=datetime.date(2024, 2, 1), by=None
+    )
+    act = build.approving_act(agreement)  # 1 March 2024
+    cmm_party, milano_party = agreement.parties.order_by("role")
+    services.party_sign(party=cmm_party, signed_on=datetime.date(2024, 3, 8), by=None)
+    services.party_sign(party=milano_party, signed_on=datetime.date(2024, 3, 12), by=None)
+    agreement.refresh_from_db()
+    assert agreement.status == Status.UNDER_REVIEW  # signed during the review
+    services.agreement_transition(
+        agreement=agreement, action="approve", on=act.date, by=None, act=act
+    )
+    change = services.agreement_transition(agreement=agreement, action="sign", on=DAY, by=None)
+    assert change.on == datetime.date(2024, 3, 12)
+
+
+@pytest.mark.django_db
+def test_a_signature_in_the_future_is_refused():
+    agreement = build.approved()
+    with pytest.raises(AgreementError, match="firma non può essere futura"):
+        services.party_sign(
+            party=agreement.parties.first(),
+            signed_on=timezone.localdate() + datetime.timedelta(days=1),
+            by=None,
+        )
+
+
+# --- Nothing new on an agreement whose life is over -------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [Status.CONCLUDED, Status.REVOKED, Status.EXPIRED])
+def test_commitments_and_funding_are_not_added_to_a_closed_agreement(status):
+    agreement = agreement_in(status)
+    with pytest.raises(AgreementError, match="non le si aggiungono impegni"):
+        services.commitment_add(
+            agreement=agreement, by=None, title="Nuovo impegno", responsible=build.cmm()
+        )
+    with pytest.raises(AgreementError, match="non le si aggiungono finanziamenti"):
+        services.funding_add(
+            agreement=agreement, by=None, source="own_budget", amount=Decimal("1000")
+        )
+    assert not agreement.commitments.exists() and not agreement.funding_lines.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [Status.SIGNED, Status.IN_PROGRESS, Status.SUSPENDED])
+def test_commitments_and_funding_are_added_to_a_live_agreement(status):
+    agreement = agreement_in(status)
+    services.commitment_add(agreement=agreement, by=None, title="Impegno", responsible=build.cmm())
+    services.funding_add(agreement=agreement, by=None, source="own_budget", amount=Decimal("10"))
+    assert agreement.commitments.count() == 1 and agreement.funding_lines.count() == 1

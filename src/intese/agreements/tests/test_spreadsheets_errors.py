@@ -54,6 +54,7 @@ BASE = {
     "Finanziamenti": {
         "codice_intesa": "NUOVA-1",
         "fonte": "pnrr",
+        "missione_pnrr": "M2",
         "importo": "1.250,50",
         "cup": "J41B21000000001",
     },
@@ -133,6 +134,8 @@ CELL_ERRORS = [
     ("Finanziamenti", "importo", "-5", "negativo"),
     ("Finanziamenti", "importo", "10,123", "decimal"),
     ("Finanziamenti", "fonte", "lotteria", "non è un valore ammesso"),
+    ("Finanziamenti", "missione_pnrr", "M9", "non è una missione del PNRR"),
+    ("Finanziamenti", "componente_pnrr", "C5", "da C1 a C4"),
 ]
 
 

@@ -76,3 +76,29 @@ def test_loading_the_demo_twice_changes_nothing(demo):
     before = Agreement.history.count()
     assert load_demo_agreements(DEMO) == []
     assert Agreement.history.count() == before
+
+
+def test_the_demo_shows_a_framework_and_an_implementing_agreement_flagged_as_example(demo):
+    child = Agreement.objects.get(parent__code="CMM-CQ-MI-2023")
+    assert child.title.startswith("(Esempio)")
+    assert {"title", "parent", "summary"} <= set(child.example_fields)
+    assert all(p.is_example for p in child.parties.all())
+    assert all(c.is_example for c in child.commitments.all())
+
+
+def test_the_only_pnrr_line_is_an_example_in_the_plan_s_notation(demo):
+    from intese.agreements.models import FundingLine
+
+    line = FundingLine.objects.get(source="pnrr")
+    assert line.is_example
+    assert (line.pnrr_mission, line.pnrr_component, line.pnrr_investment) == ("M2", "M2C2", "4.1")
+
+
+def test_the_agreement_page_names_example_fields_and_marks_their_values(demo, client, people):
+    client.force_login(people.plan_editor)
+    child = Agreement.objects.get(parent__code="CMM-CQ-MI-2023")
+    html = client.get(child.get_absolute_url()).content.decode()
+    assert "non fatti: codice, titolo, sintesi, tipo, base giuridica" in html
+    assert "legal_basis" not in html
+    assert html.count('title="Dato illustrativo della demo, non un fatto"') >= 10
+    assert "missione M2, componente M2C2, investimento 4.1" in html

@@ -98,7 +98,9 @@ def small(people) -> Dataset:
         due_on=D(2025, 9, 30),
         reached_on=D(2025, 9, 15),
     )
-    agreements.funding_add(agreement=agreement, by=None, source="pnrr", amount=Decimal("100000.00"))
+    agreements.funding_add(
+        agreement=agreement, by=None, source="pnrr", pnrr_mission="M5", amount=Decimal("100000.00")
+    )
     agreements.funding_add(
         agreement=agreement, by=None, source="own_budget", amount=Decimal("50000.00")
     )
