@@ -132,3 +132,27 @@ def test_a_move_through_the_form_and_a_refused_deletion(live_server, page, peopl
     alert = page.get_by_role("alert").inner_text()
     assert "La voce è collegata a intese o impegni: togliere prima i collegamenti." in alert
     assert axe_violations(page) == []
+
+
+def test_the_editor_records_an_act_in_a_panel_and_the_explorer_lists_it(
+    live_server, page, people, plan
+):
+    sign_in(page, live_server, "ufficio.piano")
+    page.goto(live_server.url + "/area-riservata/piani/psttm-e2e/")
+    page.get_by_role("link", name="Aggiungi un atto del piano").click()
+    page.wait_for_selector("#act-panel form")  # loaded by HTMX, no reload
+    assert axe_violations(page) == []
+    page.get_by_label("Tipo").select_option(label="Aggiornamento annuale")
+    page.get_by_label("Data").fill("2026-03-01")
+    page.get_by_label("Oggetto").fill("Aggiornamento 2026")
+    page.get_by_role("button", name="Salva").click()
+    page.wait_for_selector("text=Atto del piano registrato.")
+    assert "1 marzo 2026 · Aggiornamento annuale: Aggiornamento 2026" in (
+        page.locator("#atti").locator("..").inner_text()
+    )
+    assert page.js_errors == []
+
+    page.goto(live_server.url + "/piano/psttm-e2e/")
+    assert "Aggiornamento 2026" in page.locator("main").inner_text()
+    page.get_by_text("Le etichette: che cosa sono e da dove vengono").click()
+    assert axe_violations(page) == []

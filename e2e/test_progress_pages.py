@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from e2e.conftest import axe_violations
 from intese.agreements import services as agreements
 from intese.plans import services as plans
-from intese.plans.models import Plan
+from intese.plans.models import Plan, PlanStatus
 from intese.testing import monitoring as build
 from intese.testing import personas
 
@@ -24,6 +24,8 @@ def plan(territory):
         title="Piano letto dai cittadini",
         period_start=datetime.date(2025, 1, 1),
         period_end=datetime.date(2027, 12, 31),
+        status=PlanStatus.APPROVED,  # drafts are not public
+        approved_on=datetime.date(2025, 1, 1),
     )
     item = plans.item_add(plan=plan, by=None, code="M1", title="Transizione ecologica")
     agreement = build.agreement_with(build.sesto(), title="Intesa per il verde urbano")

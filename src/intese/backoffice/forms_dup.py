@@ -284,6 +284,11 @@ class MatrixFilterForm(StyledForm, forms.Form):
         to_field_name="code",
         empty_label=None,
         required=False,  # the most recent plan when the address does not name one
+        error_messages={
+            "invalid_choice": _(
+                "Piano sconosciuto: è mostrato il più recente piano non in bozza che ha voci."
+            )
+        },
     )
     tema = forms.ModelChoiceField(
         label=_("Tema"),
@@ -291,6 +296,9 @@ class MatrixFilterForm(StyledForm, forms.Form):
         to_field_name="code",
         required=False,
         empty_label=_("Tutti i temi"),
+        error_messages={
+            "invalid_choice": _("Tema sconosciuto: il filtro per tema non è applicato.")
+        },
     )
     zona = forms.ModelChoiceField(
         label=_("Zona omogenea"),
@@ -298,12 +306,18 @@ class MatrixFilterForm(StyledForm, forms.Form):
         to_field_name="code",
         required=False,
         empty_label=_("Tutte le zone"),
+        error_messages={
+            "invalid_choice": _("Zona sconosciuta: il filtro per zona non è applicato.")
+        },
     )
     parte = forms.ModelChoiceField(
         label=_("Parte"),
         queryset=Organisation.objects.none(),
         required=False,
         empty_label=_("Tutte le parti"),
+        error_messages={
+            "invalid_choice": _("Parte sconosciuta: il filtro per parte non è applicato.")
+        },
     )
 
     def __init__(self, *args, **kwargs):
@@ -323,6 +337,11 @@ class GapFilterForm(StyledForm, forms.Form):
         to_field_name="code",
         empty_label=None,
         required=False,  # the most recent plan when the address does not name one
+        error_messages={
+            "invalid_choice": _(
+                "Piano sconosciuto: è mostrato il più recente piano non in bozza che ha voci."
+            )
+        },
     )
     dup = forms.ModelChoiceField(
         label=_("Documento di programmazione"),
@@ -330,6 +349,11 @@ class GapFilterForm(StyledForm, forms.Form):
         to_field_name="code",
         required=False,
         empty_label=_("Il più recente"),
+        error_messages={
+            "invalid_choice": _(
+                "Documento sconosciuto: è mostrato il più recente documento del piano."
+            )
+        },
     )
 
     def __init__(self, *args, **kwargs):

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from intese.backoffice.forms_agreements import DATE, StyledForm
-from intese.plans.models import Plan, PlanItem, Term
+from intese.plans.models import Plan, PlanAct, PlanItem, Term
 
 
 class ServiceValidated:
@@ -150,3 +150,33 @@ class ShiftForm(forms.Form):
     direction = forms.TypedChoiceField(
         choices=[("su", _("su")), ("giu", _("giù"))], coerce=lambda d: -1 if d == "su" else 1
     )
+
+
+class PlanActForm(ServiceValidated, StyledForm, forms.ModelForm):
+    example_fields = forms.MultipleChoiceField(
+        label=_("Campi di esempio"),
+        choices=[
+            ("number", _("Numero")),
+            ("date", _("Data")),
+            ("title", _("Oggetto")),
+            ("url", _("Indirizzo dell'atto")),
+        ],
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text=_(
+            "I campi riempiti a scopo illustrativo, che non sono un fatto verificato: tenere "
+            "premuto Ctrl per sceglierne più d'uno."
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = PlanAct
+        fields = ["kind", "number", "date", "title", "url", "is_example", "example_fields"]
+        widgets = {"date": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+        self.style()

@@ -21,8 +21,8 @@ from intese.backoffice.responses import done, show_refusal
 from intese.core.errors import DomainError
 from intese.core.permissions import authorize, requires
 from intese.core.spreadsheets import Echo, neutralise
-from intese.plans import coherence, dup
-from intese.plans.models import OperationalObjective, Plan, ProgrammingDocument
+from intese.plans import coherence, dup, selectors
+from intese.plans.models import OperationalObjective, ProgrammingDocument
 from intese.territory import selectors as territory
 
 VIEW, MANAGE = "intese.view_plan_office", "agreements.manage"
@@ -238,14 +238,34 @@ def plan_link_remove(request, pk):
 # Coherence ---------------------------------------------------------------------------------
 
 
+def _valid_filters(filters) -> dict:
+    """The filters that are valid: a bad one is reported on its field and left out, while the
+    others (the chosen plan above all) still apply."""
+    if not filters.is_bound:
+        return {}
+    filters.is_valid()
+    return filters.cleaned_data
+
+
+def _show_choice(filters, name: str, value) -> None:
+    """Make the select `name` show `value`, the choice the page actually uses (the default
+    when none, or a bad one, was asked for)."""
+    if value is None:
+        return
+    if filters.is_bound:
+        filters.data = filters.data.copy()
+        filters.data[name] = value.code
+    else:
+        filters.initial[name] = value.code
+
+
 def _matrix_for(request):
     filters = forms.MatrixFilterForm(request.GET or None)
-    data = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
-    plan = data.get("piano") or Plan.objects.first()
+    data = _valid_filters(filters)
+    plan = data.get("piano") or selectors.default_plan()
     if plan is None:
         return filters, None
-    if not filters.is_bound:
-        filters.initial["piano"] = plan.code
+    _show_choice(filters, "piano", plan)
     matrix = coherence.coherence_matrix(
         plan, theme=data.get("tema"), zone=data.get("zona"), party=data.get("parte")
     )
@@ -281,19 +301,21 @@ def _without(request, *names) -> str:
 
 @requires(VIEW)
 def coherence_matrix_csv(request):
-    """One line per link (plan item, agreement, with its motivation) and one per plan item
-    that nothing implements, in tree order: the matrix in a shape spreadsheets can pivot."""
+    """One line per link (plan item, agreement, with its motivation and whether it is an
+    illustrative example) and one per plan item that nothing implements, in tree order: the
+    matrix in a shape spreadsheets can pivot."""
     _filters, matrix = _matrix_for(request)
     if matrix is None:
         raise Http404(_("Nessun piano registrato."))
 
     statuses = {value: str(label) for value, label in Status.choices}  # translated once
+    example = {True: _("sì"), False: _("no")}
 
     def rows():
         for item in matrix.rows:
             linked = [(a, link) for a, links in matrix.linked_cells(item) for link in links]
             if not linked:
-                yield [item.code, item.level_name, item.title, "", "", "", "", ""]
+                yield [item.code, item.level_name, item.title, "", "", "", "", "", ""]
             for agreement, link in linked:
                 yield [
                     item.code,
@@ -304,6 +326,7 @@ def coherence_matrix_csv(request):
                     statuses[agreement.status],
                     link.commitment,
                     link.motivation,
+                    example[link.is_example],
                 ]
 
     header = [
@@ -315,20 +338,22 @@ def coherence_matrix_csv(request):
         "intesa_stato",
         "impegno",
         "motivazione_coerenza",
+        "esempio",  # sì: a link that illustrates the demo, not a fact
     ]
     return _csv(f"matrice-coerenza-{matrix.plan.code}.csv", header, rows())
 
 
 def _gap_scope(request):
     filters = forms.GapFilterForm(request.GET or None)
-    data = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
-    plan = data.get("piano") or Plan.objects.first()
+    data = _valid_filters(filters)
+    plan = data.get("piano") or selectors.default_plan()
     document = data.get("dup") or (
         ProgrammingDocument.objects.filter(plan=plan).first() if plan else None
     )
     document = document or ProgrammingDocument.objects.first()
-    if plan is not None and not filters.is_bound:
-        filters.initial["piano"] = plan.code
+    _show_choice(filters, "piano", plan)
+    if filters.errors.get("dup"):
+        _show_choice(filters, "dup", document)
     return filters, plan, document
 
 

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, ProtectedError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from intese.backoffice.responses import done, show_refusal
 from intese.core.errors import DomainError
 from intese.core.permissions import requires
 from intese.plans import selectors, services
-from intese.plans.models import Plan, PlanItem
+from intese.plans.models import Plan, PlanAct, PlanItem
 
 HISTORY_SIZE = 15
 
@@ -78,7 +78,14 @@ def _recent_changes(plan) -> list:
     own = list(Plan.history.filter(id=plan.pk).select_related("history_user")[:5])
     for record in own:
         record.is_plan = True
-    latest = [*items.order_by("-history_date")[:HISTORY_SIZE], *own]
+    acts = list(
+        PlanAct.history.filter(plan_id=plan.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[:5]
+    )
+    for record in acts:
+        record.is_act = True
+    latest = [*items.order_by("-history_date")[:HISTORY_SIZE], *own, *acts]
     return sorted(latest, key=lambda record: record.history_date, reverse=True)[:HISTORY_SIZE]
 
 
@@ -108,6 +115,7 @@ def plan_editor(request, code):
     plan = _plan_for(code)
     context = _tree_context(request, plan)
     context["history"] = _recent_changes(plan)
+    context["acts"] = plan.acts.order_by("date", "pk")
     return render(request, "backoffice/plan_editor.html", context)
 
 
@@ -223,6 +231,11 @@ def plan_item_delete(request, code, pk):
             services.item_delete(item=item, by=request.user)
         except DomainError as refusal:
             error = refusal.message
+        except ProtectedError as refusal:  # a protecting row the service does not know yet
+            kinds = sorted({str(o._meta.verbose_name_plural) for o in refusal.protected_objects})
+            error = _(
+                "La voce è ancora usata da altri dati (%(what)s): toglierli prima di eliminarla."
+            ) % {"what": ", ".join(kinds)}
         else:
             return done(
                 request, _editor_url(plan), _("Voce %(code)s eliminata.") % {"code": item.code}
@@ -251,3 +264,50 @@ def plan_carry_over(request, code):
             % {"n": n, "plan": plan.previous},
         )
     return redirect(_editor_url(plan))
+
+
+def _act_form(request, plan, form, save, *, title, success):
+    """The form of a plan act: a panel of the editor through HTMX, a page without JavaScript."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form)
+        except (ValidationError, DomainError) as error:
+            show_refusal(form, error)
+        else:
+            # No "#atti" here: HTMX would only change the hash of the page, not reload it.
+            return done(request, _editor_url(plan), success)
+    context = {"form": form, "plan": plan, "title": title, "action_url": request.path}
+    template = "backoffice/_subform.html" if request.htmx else "backoffice/plan_act_form.html"
+    return render(request, template, context)
+
+
+@requires("agreements.manage")
+def plan_act_add(request, code):
+    plan = _plan_for(code)
+    return _act_form(
+        request,
+        plan,
+        forms.PlanActForm(request.POST or None),
+        lambda form: services.plan_act_add(plan=plan, by=request.user, **form.service_fields()),
+        title=_("Aggiungi un atto del piano"),
+        success=_("Atto del piano registrato."),
+    )
+
+
+@requires("agreements.manage")
+def plan_act_edit(request, code, pk):
+    plan = _plan_for(code)
+    act = get_object_or_404(PlanAct, pk=pk, plan=plan)
+    return _act_form(
+        request,
+        plan,
+        forms.PlanActForm(request.POST or None, instance=act),
+        lambda form: services.plan_act_update(
+            act=PlanAct.objects.select_related("plan").get(pk=act.pk),
+            expected_version=form.cleaned_data["version"] or 0,
+            by=request.user,
+            **form.service_fields(),
+        ),
+        title=_("Correggi l'atto «%(act)s»") % {"act": act},
+        success=_("Atto del piano corretto."),
+    )

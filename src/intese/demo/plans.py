@@ -26,16 +26,44 @@ def _cite(row: dict, sources: dict) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _vocabularies(rows: list[dict]) -> None:
+def _first_address(row: dict, sources: dict) -> str:
+    """The first of a row's sources that is a web address (some sources are texts)."""
+    addresses = (sources.get(k, k) for k in row.get("sources", []))
+    return next((a for a in addresses if a.startswith(("http://", "https://"))), "")
+
+
+def _upsert(model, values: dict, **lookup):
+    """Create the row, or update it only when something differs: a reload adds no history."""
+    row, created = model.objects.get_or_create(**lookup, defaults=values)
+    if not created and any(getattr(row, k) != v for k, v in values.items()):
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.save()
+    return row
+
+
+def _vocabularies(rows: list[dict], sources: dict) -> None:
     for row in rows:
-        vocabulary, _created = Vocabulary.objects.update_or_create(
-            code=row["code"], defaults={"name": row["name"]}
+        vocabulary = _upsert(
+            Vocabulary,
+            {
+                "name": row["name"],
+                "description": row.get("description", ""),
+                "source": _first_address(row, sources),
+            },
+            code=row["code"],
         )
         for order, term in enumerate(row["terms"]):
-            Term.objects.update_or_create(
+            _upsert(
+                Term,
+                {
+                    "name": term["name"],
+                    "order": order,
+                    "description": term.get("description", ""),
+                    "source": _first_address(term, sources),
+                },
                 vocabulary=vocabulary,
                 code=term["code"],
-                defaults={"name": term["name"], "order": order},
             )
 
 
@@ -86,6 +114,7 @@ def _plan(row: dict, sources: dict, by) -> Plan:
             title=act.get("title", ""),
             url=act.get("url", ""),
             is_example=act.get("is_example", False),
+            example_fields=act.get("example_fields", []),
         )
     _items(plan, row.get("items", []), None, sources, by)
     return plan
@@ -95,7 +124,7 @@ def _plan(row: dict, sources: dict, by) -> Plan:
 def load_demo_plans(path: Path, *, by=None) -> list[str]:
     """Create the demo plans that do not exist yet, with their trees and links."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    _vocabularies(data["vocabularies"])
+    _vocabularies(data["vocabularies"], data["sources"])
     created = [
         _plan(row, data["sources"], by)
         for row in data["plans"]
@@ -109,11 +138,37 @@ def load_demo_plans(path: Path, *, by=None) -> list[str]:
     if created:
         for link in data["links"]:
             item = PlanItem.objects.get(code=link["item"], plan__in=created)
+            agreement = Agreement.objects.get(code=link["agreement"])
             agreements.plan_link_add(
-                agreement=Agreement.objects.get(code=link["agreement"]),
+                agreement=agreement,
                 by=by,
                 plan_item=item,
+                # a commitment is named by the start of its title
+                commitment=agreement.commitments.get(title__startswith=link["commitment"])
+                if link.get("commitment")
+                else None,
                 motivation=link["motivation"],
                 is_example=link.get("is_example", False),
             )
+    for row in data.get("carry_over", []):
+        _carry_over(row, data["sources"], by)
     return [plan.code for plan in created]
+
+
+def _carry_over(row: dict, sources: dict, by) -> None:
+    """Carry the listed items into the next cycle, once (items already carried are skipped),
+    citing why they are carried and flagging what the source does not say."""
+    source, target = Plan.objects.get(code=row["from"]), Plan.objects.get(code=row["to"])
+    carried = target.items.filter(carried_from__plan=source).values("carried_from")
+    chosen = source.items.filter(code__in=row["items"]).exclude(pk__in=carried)
+    if not chosen:
+        return
+    note, flags = _cite(row, sources), row.get("example_fields", {})
+    for copy in services.plan_carry_over(source=source, target=target, by=by, items=chosen):
+        services.item_update(
+            item=copy,
+            expected_version=copy.version,
+            by=by,
+            source_note="\n".join(line for line in (copy.source_note, note) if line),
+            example_fields=[*copy.example_fields, *flags.get(copy.code, [])],
+        )

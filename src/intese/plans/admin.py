@@ -40,21 +40,28 @@ class PlanItemAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False  # the tree is built through the plan editor, which keeps paths consistent
 
+    def has_delete_permission(self, request, obj=None):
+        # plans.services.item_delete refuses items with children, links or indicators, with
+        # a message; the admin's delete would bypass it (or fail on a protected indicator).
+        return False
+
 
 class TermInline(admin.TabularInline):
     model = Term
     extra = 0
+    fields = ["code", "name", "order", "description", "source"]
 
 
 @admin.register(Vocabulary)
-class VocabularyAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
+class VocabularyAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "source"]
     inlines = [TermInline]
 
 
 @admin.register(Term)
-class TermAdmin(admin.ModelAdmin):
+class TermAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "vocabulary"]
+    list_filter = ["vocabulary"]
     search_fields = ["name", "code"]
 
 

@@ -34,20 +34,29 @@ class CellLink:
     is_example: bool = False
 
 
+class Cell(list):
+    """The links behind one cell of the matrix (a list of CellLink)."""
+
+    @property
+    def has_example(self) -> bool:
+        """Some link of the cell is illustrative (demo data), not a fact."""
+        return any(link.is_example for link in self)
+
+
 @dataclass
 class CoherenceMatrix:
     plan: Plan
     rows: list[PlanItem]
     columns: list[Agreement]
-    cells: dict[tuple[int, int], list[CellLink]] = field(default_factory=dict)
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
 
     @property
     def linked(self) -> set[tuple[int, int]]:
         """The (plan item pk, agreement pk) pairs with at least one link."""
         return set(self.cells)
 
-    def links(self, item: PlanItem, agreement: Agreement) -> list[CellLink]:
-        return self.cells.get((item.pk, agreement.pk), [])
+    def links(self, item: PlanItem, agreement: Agreement) -> Cell:
+        return self.cells.get((item.pk, agreement.pk)) or Cell()
 
     def row_total(self, item: PlanItem) -> int:
         return self._row_totals.get(item.pk, 0)
@@ -132,10 +141,10 @@ def coherence_matrix(plan: Plan, *, theme=None, zone=None, party=None) -> Cohere
             "plan_item_id", "agreement_id", "motivation", "commitment__title", "is_example"
         )
     )
-    cells: dict[tuple[int, int], list[CellLink]] = {}
+    cells: dict[tuple[int, int], Cell] = {}
     for item_pk, agreement_pk, motivation, commitment, is_example in links:
         if agreement_pk in shown:
-            cells.setdefault((item_pk, agreement_pk), []).append(
+            cells.setdefault((item_pk, agreement_pk), Cell()).append(
                 CellLink(motivation, commitment or "", is_example)
             )
     return CoherenceMatrix(plan=plan, rows=_tree(plan), columns=columns, cells=cells)

@@ -17,6 +17,12 @@ class PlanStatus(models.TextChoices):
     EXPIRED = "scaduto", _("Scaduto")
 
 
+class PlanQuerySet(models.QuerySet):
+    def published(self):
+        """Plans the public may see: every plan but the drafts."""
+        return self.exclude(status=PlanStatus.DRAFT)
+
+
 class Plan(Versioned):
     """A strategic plan for a period (e.g. PSTTM 2022-2024), with the plan it follows."""
 
@@ -45,6 +51,7 @@ class Plan(Versioned):
     example_fields = models.JSONField(_("campi di esempio"), default=list, blank=True)
     source_note = models.TextField(_("fonti"), blank=True)
 
+    objects = PlanQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -70,8 +77,8 @@ class Plan(Versioned):
         return names[depth] if depth < len(names) else _("Livello %(n)d") % {"n": depth + 1}
 
 
-class PlanAct(models.Model):
-    """An act adopting, approving or updating a plan."""
+class PlanAct(Versioned):
+    """An act adopting, approving or updating a plan (or the opinion on it)."""
 
     class Kind(models.TextChoices):
         ADOPTION = "adozione", _("Adozione")
@@ -88,6 +95,7 @@ class PlanAct(models.Model):
     title = models.CharField(_("oggetto"), max_length=500, blank=True)
     url = WebAddressField(_("indirizzo dell'atto"), max_length=500, blank=True)
     is_example = models.BooleanField(_("dato di esempio"), default=False)
+    example_fields = models.JSONField(_("campi di esempio"), default=list, blank=True)
 
     history = HistoricalRecords()
 
@@ -105,6 +113,10 @@ class Vocabulary(models.Model):
 
     code = models.SlugField(_("codice"), max_length=40, unique=True)
     name = models.CharField(_("nome"), max_length=200)
+    description = models.TextField(_("descrizione"), blank=True)
+    source = WebAddressField(_("fonte"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("vocabolario")
@@ -116,12 +128,18 @@ class Vocabulary(models.Model):
 
 
 class Term(models.Model):
+    """A word of a vocabulary (a keyword, a Driver, a goal), with what it means and its source."""
+
     vocabulary = models.ForeignKey(
         Vocabulary, verbose_name=_("vocabolario"), on_delete=models.CASCADE, related_name="terms"
     )
     code = models.SlugField(_("codice"), max_length=40)
     name = models.CharField(_("nome"), max_length=200)
     order = models.PositiveSmallIntegerField(_("ordine"), default=0)
+    description = models.TextField(_("descrizione"), blank=True)
+    source = WebAddressField(_("fonte"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("termine")
@@ -136,6 +154,7 @@ class Term(models.Model):
 
 
 PATH_STEP = 4  # each level of the materialised path is 4 digits: "0001.0003.0002"
+MAX_SIBLINGS = 10**PATH_STEP - 1  # the largest position a segment can hold
 
 
 class PlanItemQuerySet(models.QuerySet):

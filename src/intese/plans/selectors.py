@@ -1,9 +1,22 @@
 """Reads of plans for the explorer, the matrix and the gap reports: fixed numbers of queries."""
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Substr
 
-from intese.plans.models import PATH_STEP, OperationalObjective, Plan, PlanItem
+from intese.plans.models import PATH_STEP, OperationalObjective, Plan, PlanItem, PlanStatus
+
+
+def default_plan() -> Plan | None:
+    """The plan a page opens on when none is asked for: the latest plan in force or past (not a
+    draft) that has items; else the latest plan with items; else the latest plan. One query."""
+    has_items = Exists(PlanItem.objects.filter(plan=OuterRef("pk")))
+    rank = Case(
+        When(has_items & ~Q(status=PlanStatus.DRAFT), then=Value(2)),
+        When(has_items, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return Plan.objects.alias(rank=rank).order_by("-rank", "-period_start", "code").first()
 
 
 def plan_tree(plan: Plan, *, public_only: bool = True) -> list[PlanItem]:

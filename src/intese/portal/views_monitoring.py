@@ -175,7 +175,7 @@ def _render(request, template, as_of: AsOf, **context):
 def progress_home(request):
     as_of = as_of_from(request)
     by_plan = public.by_plan(as_of.day)
-    plans = list(Plan.objects.order_by("-period_start", "code"))
+    plans = list(Plan.objects.published().order_by("-period_start", "code"))
     return _render(
         request,
         "home.html",
@@ -188,7 +188,7 @@ def progress_home(request):
 @requires(PUBLIC)
 def progress_plan(request, code):
     as_of = as_of_from(request)
-    plan = get_object_or_404(Plan, code=code)
+    plan = get_object_or_404(Plan.objects.published(), code=code)
     figures = public.by_plan_item(plan, as_of.day)
     items = selectors.plan_tree(plan, public_only=True)
     return _render(

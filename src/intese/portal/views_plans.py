@@ -1,6 +1,6 @@
 """The public plan explorer: the plans, each plan's tree with what implements it, each item."""
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import ngettext
@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from intese.agreements.models import PlanLink
 from intese.core.permissions import PUBLIC, requires
 from intese.plans import selectors
-from intese.plans.models import OperationalObjective, Plan, PlanItem, Term
+from intese.plans.models import OperationalObjective, Plan, PlanItem, PlanStatus, Term
 
 
 def mark_tree(items: list) -> list:
@@ -56,15 +56,21 @@ def _chosen_term(value: str, terms: list[Term]) -> Term | None:
     return next((t for t in terms if (t.vocabulary.code, t.code) == (vocabulary, code)), None)
 
 
+def vocabularies_of(terms: list[Term]) -> list:
+    """The vocabularies of `terms`, once each and in the terms' order: the filter's legend."""
+    return list({term.vocabulary_id: term.vocabulary for term in terms}.values())
+
+
 @requires(PUBLIC)
 def plan_list(request):
-    plans = Plan.objects.select_related("previous").order_by("-period_start", "code")
+    # Drafts stay in the back office until they are adopted.
+    plans = Plan.objects.published().select_related("previous").order_by("-period_start", "code")
     return render(request, "portal/plan_list.html", {"plans": plans})
 
 
 @requires(PUBLIC)
 def plan_explorer(request, code):
-    plan = get_object_or_404(Plan, code=code)
+    plan = get_object_or_404(Plan.objects.published(), code=code)
     items = list(selectors.plan_tree(plan, public_only=True))
     terms = list(
         Term.objects.filter(items__plan=plan)
@@ -84,16 +90,32 @@ def plan_explorer(request, code):
             "items": label_counts(mark_tree(shown), plan.code),
             "item_count": len(items),
             "terms": terms,
+            "vocabularies": vocabularies_of(terms),
+            "acts": plan.acts.order_by("date", "pk"),
             "term": term,
             "unknown_term": bool(asked) and term is None,
         },
     )
 
 
+# The copies of an item in later cycles that the public may see (drafts are not public).
+_FOLLOWING = Prefetch(
+    "carried_to",
+    queryset=PlanItem.objects.exclude(plan__status=PlanStatus.DRAFT)
+    .select_related("plan")
+    .order_by("plan__period_start"),
+    to_attr="following",
+)
+
+
 @requires(PUBLIC)
 def plan_item(request, code, pk):
     item = get_object_or_404(
-        PlanItem.objects.select_related("plan", "carried_from__plan"), pk=pk, plan__code=code
+        PlanItem.objects.select_related("plan", "carried_from__plan")
+        .prefetch_related(_FOLLOWING)
+        .exclude(plan__status=PlanStatus.DRAFT),
+        pk=pk,
+        plan__code=code,
     )
     above = _with_ancestors(item.path)[:-1]
     subtree = Q(plan_item__plan_id=item.plan_id, plan_item__path__startswith=item.path)

@@ -4,7 +4,7 @@ services write them, without a query per row."""
 import datetime
 
 from intese.agreements.models import Agreement, Commitment, PlanLink, Theme
-from intese.plans.models import PATH_STEP, Plan, PlanItem, Term, Vocabulary
+from intese.plans.models import PATH_STEP, Plan, PlanItem, PlanStatus, Term, Vocabulary
 from intese.territory.models import Area
 from intese.testing.agreements import bulk as agreements_bulk
 from intese.testing.agreements import cmm
@@ -28,6 +28,8 @@ def scale_plan(code="scala") -> Plan:
         title="Piano di prova su larga scala",
         period_start=datetime.date(2025, 1, 1),
         period_end=datetime.date(2027, 12, 31),
+        status=PlanStatus.APPROVED,  # published: the public explorer shows no drafts
+        approved_on=datetime.date(2025, 1, 1),
         level_names=["Missione", "Obiettivo", "Azione"],
     )
 

@@ -7,7 +7,7 @@ import itertools
 from intese.agreements import services as agreements
 from intese.agreements.models import Theme
 from intese.plans import services as plans
-from intese.plans.models import Plan
+from intese.plans.models import Plan, PlanStatus
 from intese.territory.models import Area
 from intese.testing import monitoring as build
 
@@ -22,6 +22,8 @@ def plan_tree(code=None, *, children=("M1.1", "M1.2")):
         title="Piano di prova",
         period_start=datetime.date(2024, 1, 1),
         period_end=datetime.date(2026, 12, 31),
+        status=PlanStatus.APPROVED,  # drafts are not shown on the public pages
+        approved_on=datetime.date(2024, 1, 1),
         level_names=["Missione", "Obiettivo"],
     )
     mission = plans.item_add(plan=plan, by=None, code="M1", title="Missione")

@@ -8,11 +8,12 @@ EDITORS = only("administrator", "plan_editor")
 
 
 def plan_code():
-    """A plan with a mission and one objective below it (a leaf that nothing links to)."""
+    """An approved plan (drafts are not public) with its adoption act, a mission and one
+    objective below it (a leaf that nothing links to)."""
     import datetime
 
     from intese.plans import services
-    from intese.plans.models import Plan
+    from intese.plans.models import Plan, PlanAct, PlanStatus
 
     plan = Plan.objects.filter(code="matrice").first()
     if plan is None:
@@ -21,7 +22,13 @@ def plan_code():
             title="Piano della matrice",
             period_start=datetime.date(2025, 1, 1),
             period_end=datetime.date(2027, 12, 31),
+            status=PlanStatus.APPROVED,
+            adopted_on=datetime.date(2025, 3, 1),
+            approved_on=datetime.date(2025, 6, 1),
             level_names=["Missione", "Obiettivo"],
+        )
+        services.plan_act_add(
+            plan=plan, by=None, kind=PlanAct.Kind.ADOPTION, date=datetime.date(2025, 3, 1)
         )
         mission = services.item_add(plan=plan, by=None, code="M1", title="Missione")
         services.item_add(plan=plan, by=None, parent=mission, code="M1.1", title="Obiettivo")
@@ -36,6 +43,16 @@ def item_pk(code="M1.1"):
 
 def on_plan(namespace_name):
     return lambda: reverse(namespace_name, args=[plan_code()])
+
+
+def on_act(namespace_name):
+    def url():
+        from intese.plans.models import PlanAct
+
+        code = plan_code()
+        return reverse(namespace_name, args=[code, PlanAct.objects.get(plan__code=code).pk])
+
+    return url
 
 
 def on_item(namespace_name):
@@ -58,4 +75,9 @@ ROUTES = {
     ),
     "backoffice:plan_item_delete": Route(on_item("backoffice:plan_item_delete"), EDITORS),
     "backoffice:plan_carry_over": Route(on_plan("backoffice:plan_carry_over"), EDITORS, "post"),
+    "backoffice:plan_act_add": Route(on_plan("backoffice:plan_act_add"), EDITORS),
+    "backoffice:plan_act_edit": Route(on_act("backoffice:plan_act_edit"), EDITORS),
+    "backoffice:plan_carry_over_choose": Route(
+        on_plan("backoffice:plan_carry_over_choose"), EDITORS
+    ),
 }

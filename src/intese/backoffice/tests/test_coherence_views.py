@@ -13,8 +13,9 @@ from django.urls import reverse
 
 from intese.agreements import services as agreements
 from intese.agreements.models import Agreement, PlanLink, Theme
+from intese.backoffice.views_dup import GAP_REPORTS
 from intese.plans import dup, services
-from intese.plans.models import BudgetProgramme
+from intese.plans.models import BudgetProgramme, Plan, PlanStatus
 from intese.plans.tests.test_coherence import make_plan
 from intese.territory.models import Area
 from intese.testing import agreements as build
@@ -108,6 +109,50 @@ def test_a_wide_matrix_pages_its_agreements(editor, plan, items):
     assert "obbligatorio" not in second.split("<h1")[1].split("</form>")[0]  # no plan named: fine
 
 
+def test_the_pages_open_on_the_latest_plan_in_force_not_on_an_empty_draft(editor, plan, items):
+    Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.APPROVED)
+    make_plan("bozza-vuota", 2025)  # newer, a draft, no items
+    newer_draft = make_plan("bozza-con-voci", 2028)
+    services.item_add(plan=newer_draft, by=None, code="B1", title="In bozza")
+    for name in ("coherence_matrix", "coherence_gaps"):
+        html = editor.get(reverse(f"backoffice:{name}")).content.decode()
+        assert '<option value="psttm" selected>' in html
+        assert "M1 Mobilità" in html
+    Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.DRAFT)  # no plan in force left
+    html = editor.get(reverse("backoffice:coherence_matrix")).content.decode()
+    assert '<option value="bozza-con-voci" selected>' in html  # the latest with items
+
+
+def test_a_bad_filter_is_reported_on_its_field_and_the_others_still_apply(editor, plan, items):
+    link(build.proposal(code="BICI"), items["M1"])
+    newer = make_plan("piu-recente", 2025)
+    services.item_add(plan=newer, by=None, code="X1", title="Altro piano")
+    html = editor.get(reverse("backoffice:coherence_matrix") + "?piano=psttm&tema=nessuno")
+    html = html.content.decode()
+    assert '<option value="psttm" selected>' in html
+    assert "Voci di Piano psttm da 1 a 3 di 3" in html and "BICI" in html
+    tema = html.split('id="id_tema_error"')[1].split("</div>")[0]
+    assert "Tema sconosciuto: il filtro per tema non è applicato." in tema
+    html = editor.get(reverse("backoffice:coherence_matrix") + "?piano=nessuno").content.decode()
+    assert "Piano sconosciuto" in html
+    assert '<option value="piu-recente" selected>' in html  # the default, shown as chosen
+    gaps = editor.get(reverse("backoffice:coherence_gaps") + "?piano=psttm&dup=nessuno")
+    html = gaps.content.decode()
+    assert "Documento sconosciuto" in html and "M2 Casa" in html
+
+
+def test_example_links_are_badged_in_the_matrix_and_flagged_in_the_download(editor, items):
+    link(build.proposal(code="ESEMPIO"), items["M1"], "Collegamento illustrativo.", is_example=True)
+    link(build.proposal(code="FATTO"), items["M2"], "Collegamento vero.")
+    html = editor.get(reverse("backoffice:coherence_matrix")).content.decode()
+    assert html.count('title="Collegamento illustrativo della demo, non un fatto">esempio') == 1
+    assert "Collegamento illustrativo. (collegamento di esempio, non un fatto)" in html
+    assert "Collegamento vero. (" not in html
+    rows = download(editor.get(reverse("backoffice:coherence_matrix_csv")))
+    assert rows[0][-1] == "esempio"
+    assert {row[3]: row[-1] for row in rows[1:] if row[3]} == {"ESEMPIO": "sì", "FATTO": "no"}
+
+
 def test_the_matrix_download_has_a_line_per_link_and_per_item_without_one(editor, plan, items):
     agreement = build.proposal(code="BICI")
     cabina = agreements.commitment_add(
@@ -128,32 +173,70 @@ def test_the_matrix_download_has_a_line_per_link_and_per_item_without_one(editor
         "Proposta",
         "Cabina di regia",
         '\'=HYPERLINK("http://example.org")',  # neutralised: no formula runs
+        "no",  # a fact, not an illustrative link
     ]
-    assert rows[1][3:] == ["", "", "", "", ""]
+    assert rows[1][3:] == ["", "", "", "", "", ""]
+
+
+def with_dup(plan, agreements):
+    """A DUP of the plan: two operational objectives implementing the plan's first 100 items,
+    each linked to the given agreements (bulk-written, as the registry grows)."""
+    document = dup.document_create(
+        by=None, code=f"dup-{plan.code}", title="DUP", first_year=2025, last_year=2027, plan=plan
+    )
+    items = list(plan.items.order_by("path")[:100])
+    for n, code in enumerate(["1005", "1002"]):
+        objective = dup.operational_objective_add(
+            document=document,
+            by=None,
+            code=f"OO{n}",
+            title="Obiettivo",
+            year=2025,
+            programme=BudgetProgramme.objects.get(code=code),
+            plan_items=items,
+        )
+        PlanLink.objects.bulk_create(
+            PlanLink(agreement=a, operational_objective=objective, motivation="Nel DUP.")
+            for a in agreements
+        )
+    return document
 
 
 def test_the_pages_do_not_grow_with_5000_items_and_10000_agreements(editor):
     Theme.objects.create(code="mobilita", name="Mobilità")
     small_plan = make_plan("piccolo")
-    grow(small_plan, items=40, agreements=30, prefix="PICCOLO")
+    with_dup(small_plan, grow(small_plan, items=40, agreements=30, prefix="PICCOLO")[:3])
+    party = Agreement.objects.filter(code__startswith="PICCOLO").first().parties.first()
 
     def pages(code):
         matrix = reverse("backoffice:coherence_matrix")
         gaps = reverse("backoffice:coherence_gaps")
+        scope = f"?piano={code}&dup=dup-{code}"
         return {
             "matrix": f"{matrix}?piano={code}",
             "matrix filtered": f"{matrix}?piano={code}&tema=mobilita&zona=nord-milano",
+            "matrix by party": f"{matrix}?piano={code}&parte={party.organisation_id}",
             "matrix, last block": f"{matrix}?piano={code}&righe=50&colonne=500",
+            "matrix csv": reverse("backoffice:coherence_matrix_csv") + f"?piano={code}",
             "gaps": f"{gaps}?piano={code}",
+            **{
+                f"gaps csv {report}": reverse("backoffice:coherence_gap_csv", args=[report]) + scope
+                for report in GAP_REPORTS
+            },
+            "dup page": reverse("backoffice:dup_document", args=[f"dup-{code}"]),
         }
 
     def queries(url):
         with CaptureQueriesContext(connection) as captured:
-            assert editor.get(url).status_code == 200
+            response = editor.get(url)
+            assert response.status_code == 200
+            if response.streaming:  # a download runs its queries while it streams
+                b"".join(response.streaming_content)
         return len(captured)
 
     small = {name: queries(url) for name, url in pages("piccolo").items()}
-    grow(make_plan("grande", 2025), items=5000, agreements=10_000, prefix="GRANDE")
+    large_plan = make_plan("grande", 2025)
+    with_dup(large_plan, grow(large_plan, items=5000, agreements=10_000, prefix="GRANDE")[:1000])
     assert {name: queries(url) for name, url in pages("grande").items()} == small
 
 

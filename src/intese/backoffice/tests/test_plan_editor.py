@@ -255,7 +255,7 @@ def test_the_next_cycle_carries_over_the_previous_tree(editor, plan):
     assert response.status_code == 302
     assert codes(following) == [("M1", 0), ("M1.1", 1)]
     again = editor.post(url("plan_carry_over", following), follow=True)
-    assert "la ripresa si fa su un albero vuoto" in text(again)
+    assert "Voci già riprese in" in text(again)
 
 
 def test_a_plan_without_a_previous_one_has_nothing_to_carry_over(editor, plan):

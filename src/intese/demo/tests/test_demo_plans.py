@@ -34,6 +34,7 @@ def test_the_plan_has_six_missions_and_five_first_moves(demo):
     moves = PlanItem.objects.get(plan=plan, code="PM")
     assert moves.level_name == "Prime mosse"
     assert [i.code for i in moves.children.order_by("path")] == [f"PM-{n}" for n in range(1, 6)]
+    assert {i.level_name for i in moves.children.all()} == {"Prima mossa"}
 
 
 def test_the_five_keywords_tag_the_plan(demo):
@@ -58,7 +59,36 @@ def test_illustrative_items_and_links_are_marked(demo):
     ).exists()
 
 
+def test_the_2025_2027_draft_carries_over_the_six_missions_as_the_source_says(demo):
+    draft = Plan.objects.get(code="PSTTM-2025-2027")
+    carried = {i.code: i for i in draft.items.select_related("carried_from__plan")}
+    assert sorted(carried) == [f"M{n}" for n in range(1, 7)]
+    for code, item in carried.items():
+        original = item.carried_from
+        assert original.plan.code == "PSTTM-2022-2024" and original.code == code
+        assert item.level_name == "Missione" and item.title == original.title
+        assert set(item.tags.all()) == set(original.tags.all())
+        assert "tags" in item.example_fields  # the illustrative tags stay illustrative
+        assert "sostanziale continuità" in item.source_note
+        assert "dietrolanotizia.eu/2025/02/forum-metropolitano" in item.source_note
+    # the source names five missions out of six: the sixth is a deduction, flagged
+    assert "title" in carried["M6"].example_fields
+    assert not any("title" in carried[f"M{n}"].example_fields for n in range(1, 6))
+
+
+def test_some_commitments_serve_plan_items_and_the_explorer_counts_them(demo):
+    from intese.plans import selectors
+
+    links = PlanLink.objects.filter(commitment__isnull=False).select_related("commitment")
+    assert links.count() == 5
+    assert all(link.is_example and link.motivation.strip() for link in links)
+    assert all(link.commitment.agreement_id == link.agreement_id for link in links)
+    tree = selectors.plan_tree(Plan.objects.get(code="PSTTM-2022-2024"))
+    counts = {item.code: item.commitment_count for item in tree}
+    assert counts["PM"] == 2 and counts["PM-2"] == 1 and counts["M4-ES-1"] == 1
+
+
 def test_loading_the_plans_twice_changes_nothing(demo):
-    before = PlanItem.history.count()
+    before = PlanItem.history.count(), PlanLink.objects.count()
     assert load_demo_plans(DEMO / "plan.json") == []
-    assert PlanItem.history.count() == before
+    assert (PlanItem.history.count(), PlanLink.objects.count()) == before

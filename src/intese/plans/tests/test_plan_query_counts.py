@@ -45,12 +45,12 @@ def test_plan_pages_do_not_grow_with_the_tree_or_the_registry(client, people):
     assert large == small
 
 
-def test_the_explorer_takes_six_queries(client, django_assert_num_queries):
+def test_the_explorer_takes_seven_queries(client, django_assert_num_queries):
     plan = scale_plan()
     grow_plan(plan, items=30, agreements=10, tops=2, per_top=2)
     # 1 the plan, 2 the items, 3 their tags, 4 the tags' vocabularies, 5 the counts per
-    # path prefix (one UNION ALL), 6 the tags on offer in the filter
-    with django_assert_num_queries(6):
+    # path prefix (one UNION ALL), 6 the tags on offer in the filter, 7 the plan's acts
+    with django_assert_num_queries(7):
         client.get(reverse("portal:plan", args=[plan.code]))
 
 

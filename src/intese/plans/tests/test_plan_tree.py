@@ -104,7 +104,7 @@ def test_the_next_cycle_carries_over_the_tree_with_its_origin(plan):
     copies = services.plan_carry_over(source=plan, target=following, by=None)
     assert codes(following) == [("M1", 0), ("M1.1", 1)]
     assert {c.carried_from.code for c in copies} == {"M1", "M1.1"}
-    with pytest.raises(PlanError, match="albero vuoto"):
+    with pytest.raises(PlanError, match=r"Voci già riprese in PSTTM 2025-2027: M1, M1\.1\."):
         services.plan_carry_over(source=plan, target=following, by=None)
 
 
