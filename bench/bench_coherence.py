@@ -80,7 +80,7 @@ def main():
     setup_test_environment()
     from intese.actors.models import Organisation
     from intese.agreements.models import Agreement, PlanLink, Theme
-    from intese.plans import coherence, selectors
+    from intese.plans import coherence
     from intese.territory.models import Area
     from intese.testing import personas
 
@@ -121,11 +121,6 @@ def main():
     measure(
         "operational_objectives_without_plan_items(document)",
         lambda: list(coherence.operational_objectives_without_plan_items(document)),
-    )
-    measure(
-        "for comparison: plans.selectors.items_without_links(plan)",
-        lambda: selectors.items_without_links(plan),
-        repeat=1,
     )
 
     people = personas.create_all()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from intese.actors.models import Organisation
 from intese.agreements.models import Commitment, Party, Theme
 from intese.backoffice.forms_agreements import StyledForm
+from intese.plans import dup
 from intese.plans.models import (
     BudgetMission,
     BudgetProgramme,
@@ -96,15 +97,50 @@ class ServiceForm(StyledForm):
             self.initial["version"] = self.instance.version
 
 
+SOURCE_FIELDS = ["source_url", "source_note", "is_example", "example_fields"]
+SOURCE_WIDGETS = {"source_note": forms.Textarea(attrs={"rows": 3})}
+SOURCE_HELP = {
+    "source_url": _("L'indirizzo dell'atto o della pagina che ne attesta il contenuto."),
+    "source_note": _("Altre fonti, o che cosa dicono: una per riga."),
+    "is_example": _("L'intera riga è illustrativa (dati della demo), non un fatto."),
+}
+
+
+def example_fields_field(model, names) -> forms.MultipleChoiceField:
+    """The values of a row that may be flagged as illustrative, by their field names."""
+    return forms.MultipleChoiceField(
+        label=_("Campi di esempio"),
+        choices=[(name, model._meta.get_field(name).verbose_name.capitalize()) for name in names],
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": min(len(names), 6)}),
+        help_text=_(
+            "I valori illustrativi, che non sono un fatto verificato: tenere premuto Ctrl (⌘) "
+            "per sceglierne più d'uno."
+        ),
+    )
+
+
 class DocumentForm(ServiceForm, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    example_fields = example_fields_field(ProgrammingDocument, dup.DOCUMENT_EXAMPLE_FIELDS)
 
     class Meta:
         model = ProgrammingDocument
-        fields = ["code", "title", "kind", "first_year", "last_year", "updates", "plan"]
+        fields = [
+            "code",
+            "title",
+            "kind",
+            "first_year",
+            "last_year",
+            "updates",
+            "plan",
+            *SOURCE_FIELDS,
+        ]
+        widgets = SOURCE_WIDGETS
         help_texts = {
             "updates": _("Solo per una nota di aggiornamento: il DUP che aggiorna."),
             "plan": _("Le voci di questo piano sono quelle che gli obiettivi possono attuare."),
+            **SOURCE_HELP,
         }
 
     def __init__(self, *args, **kwargs):
@@ -144,17 +180,19 @@ def _offer_items(field, document: ProgrammingDocument) -> None:
 class StrategicObjectiveForm(ServiceForm, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     plan_items = PlanItemsField()
+    example_fields = example_fields_field(StrategicObjective, dup.STRATEGIC_EXAMPLE_FIELDS)
 
     class Meta:
         model = StrategicObjective
-        fields = ["code", "title", "mission"]
+        fields = ["code", "title", "mission", "plan_items", *SOURCE_FIELDS]
+        widgets = SOURCE_WIDGETS
+        help_texts = SOURCE_HELP
 
     def __init__(self, *args, document: ProgrammingDocument, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mission"].queryset = BudgetMission.objects.all()
         _offer_items(self.fields["plan_items"], document)
-        if self.instance.pk:
-            self.initial["plan_items"] = [i.pk for i in self.instance.plan_items.all()]
+        # The items it implements are in `initial` already: plan_items is a field of the model.
         self.keep_version()
         self.style()
 
@@ -174,6 +212,7 @@ class OperationalObjectiveForm(ServiceForm, forms.ModelForm):
         help_text=_("Classificazione del bilancio armonizzato (D.Lgs. 118/2011)."),
     )
     plan_items = PlanItemsField()
+    example_fields = example_fields_field(OperationalObjective, dup.OPERATIONAL_EXAMPLE_FIELDS)
 
     class Meta:
         model = OperationalObjective
@@ -184,7 +223,11 @@ class OperationalObjectiveForm(ServiceForm, forms.ModelForm):
             "strategic_objective",
             "programme",
             "responsible_office",
+            "plan_items",
+            *SOURCE_FIELDS,
         ]
+        widgets = SOURCE_WIDGETS
+        help_texts = SOURCE_HELP
 
     def __init__(self, *args, document: ProgrammingDocument, **kwargs):
         super().__init__(*args, **kwargs)
@@ -196,8 +239,7 @@ class OperationalObjectiveForm(ServiceForm, forms.ModelForm):
         programme.queryset = BudgetProgramme.objects.select_related("mission").order_by("code")
         offer(programme, group=lambda p: str(p.mission))
         _offer_items(self.fields["plan_items"], document)
-        if self.instance.pk:
-            self.initial["plan_items"] = [i.pk for i in self.instance.plan_items.all()]
+        # The items it implements are in `initial` already: plan_items is a field of the model.
         self.keep_version()
         self.style()
 

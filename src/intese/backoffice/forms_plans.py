@@ -180,3 +180,9 @@ class PlanActForm(ServiceValidated, StyledForm, forms.ModelForm):
         if self.instance.pk:
             self.initial["version"] = self.instance.version
         self.style()
+
+
+class RemovalForm(forms.Form):
+    """The confirmation of a removal: the version of the row as the user saw it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:code>/riprendi/", views.plan_carry_over, name="plan_carry_over"),
     path("<slug:code>/atti/nuovo/", views.plan_act_add, name="plan_act_add"),
     path("<slug:code>/atti/<int:pk>/modifica/", views.plan_act_edit, name="plan_act_edit"),
+    path("<slug:code>/atti/<int:pk>/elimina/", views.plan_act_delete, name="plan_act_delete"),
     path(
         "<slug:code>/riprendi/scegli/",
         views_carry_over.plan_carry_over_choose,

@@ -372,6 +372,9 @@ def coherence_gaps(request):
     objectives = (
         list(coherence.operational_objectives_without_plan_items(document)) if document else []
     )
+    strategic = (
+        list(coherence.strategic_objectives_without_plan_items(document)) if document else []
+    )
     return render(
         request,
         "backoffice/coherence_gaps.html",
@@ -386,6 +389,8 @@ def coherence_gaps(request):
             "zones": coherence.zones_without_theme(_area()),
             "objectives": objectives[:GAP_ROWS],
             "objective_count": len(objectives),
+            "strategic": strategic[:GAP_ROWS],
+            "strategic_count": len(strategic),
             "limit": GAP_ROWS,
             "query": request.GET.urlencode(),
         },
@@ -425,6 +430,19 @@ def _objectives_rows(plan, document):
         ]
 
 
+def _strategic_rows(plan, document):
+    for objective in (
+        coherence.strategic_objectives_without_plan_items(document) if document else []
+    ):
+        mission = objective.mission
+        yield [
+            objective.code,
+            objective.title,
+            mission.code if mission else "",
+            mission.name if mission else "",
+        ]
+
+
 GAP_REPORTS = {
     "voci-senza-intese": (
         ["voce_codice", "voce_livello", "voce_titolo", "ufficio_responsabile"],
@@ -444,6 +462,10 @@ GAP_REPORTS = {
         ],
         _objectives_rows,
     ),
+    "obiettivi-strategici-senza-voci": (
+        ["obiettivo_codice", "obiettivo_titolo", "missione_codice", "missione"],
+        _strategic_rows,
+    ),
 }
 
 
@@ -453,6 +475,11 @@ def coherence_gap_csv(request, report):
         raise Http404
     _filters, plan, document = _gap_scope(request)
     header, rows = GAP_REPORTS[report]
-    scope = {"voci-senza-intese": plan, "intese-senza-voci": plan, "obiettivi-senza-voci": document}
+    scope = {
+        "voci-senza-intese": plan,
+        "intese-senza-voci": plan,
+        "obiettivi-senza-voci": document,
+        "obiettivi-strategici-senza-voci": document,
+    }
     suffix = f"-{scope[report].code}" if scope.get(report) is not None else ""
     return _csv(f"{report}{suffix}.csv", header, rows(plan, document))

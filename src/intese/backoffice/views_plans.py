@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, ProtectedError
+from django.db.models import Count, Prefetch, ProtectedError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,6 +25,19 @@ def _plan_for(code) -> Plan:
 
 def _item_for(plan, pk) -> PlanItem:
     return get_object_or_404(PlanItem.objects.select_related("parent"), pk=pk, plan=plan)
+
+
+def _item_with_cycles(plan, pk) -> PlanItem:
+    """An item with the item it was carried from and its copies in later cycles, each with its
+    plan: the form's header costs the same queries however many cycles carry the item on."""
+    later = PlanItem.objects.select_related("plan").order_by("plan__period_start", "pk")
+    return get_object_or_404(
+        PlanItem.objects.select_related("parent", "carried_from__plan").prefetch_related(
+            Prefetch("carried_to", queryset=later)
+        ),
+        pk=pk,
+        plan=plan,
+    )
 
 
 def _editor_url(plan) -> str:
@@ -166,7 +179,7 @@ def plan_item_add(request, code):
 @requires("agreements.manage")
 def plan_item_edit(request, code, pk):
     plan = _plan_for(code)
-    item = _item_for(plan, pk)
+    item = _item_with_cycles(plan, pk)
     form = forms.ItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
@@ -311,3 +324,27 @@ def plan_act_edit(request, code, pk):
         title=_("Correggi l'atto «%(act)s»") % {"act": act},
         success=_("Atto del piano corretto."),
     )
+
+
+@requires("agreements.manage")
+def plan_act_delete(request, code, pk):
+    """Confirm, then remove an act of the plan: a panel of the editor through HTMX, a page
+    without JavaScript. The confirmation carries the act's version, so that an act corrected
+    meanwhile is not removed unseen."""
+    plan = _plan_for(code)
+    act = get_object_or_404(PlanAct, pk=pk, plan=plan)
+    error = None
+    if request.method == "POST":
+        form = forms.RemovalForm(request.POST)
+        try:
+            form.is_valid()
+            services.plan_act_delete(
+                act=act, by=request.user, expected_version=form.cleaned_data.get("version")
+            )
+        except DomainError as refusal:
+            error = refusal.message
+        else:
+            return done(request, _editor_url(plan), _("Atto «%(act)s» tolto.") % {"act": act})
+    template = "_plan_act_delete.html" if request.htmx else "plan_act_delete.html"
+    context = {"plan": plan, "act": act, "error": error, "action_url": request.path}
+    return render(request, f"backoffice/{template}", context)

@@ -5,8 +5,10 @@ linked to operational objectives with their coherence motivation.
 
 Everything is written through the services (plans.dup, agreements.services), so the DUP rules
 hold: a SeO objective has its Programma and falls within the document's years, an objective
-implements only items of the document's plan. Idempotent: what exists is left as it is. The
-documents are facts with their sources; the objectives and links are examples, flagged.
+implements only items of the document's plan. Idempotent: what exists is left as it is, but for
+its sources, which follow the file. The documents are facts with their sources (the first web
+address of a row's sources in `source_url`, its note and the other sources in `source_note`);
+the objectives and links are examples, flagged.
 """
 
 import json
@@ -37,6 +39,29 @@ class DupReport:
     links: int = 0
 
 
+def _sources(row: dict, sources: dict) -> dict:
+    """A row's source fields: its first cited web address, and its note with the other
+    sources (texts, such as a chapter of the plan, or further addresses)."""
+    cited = [sources.get(key, key) for key in row.get("sources", [])]
+    url = next((c for c in cited if c.startswith(("http://", "https://"))), "")
+    lines = [row.get("note", ""), *(c for c in cited if c != url)]
+    return {"source_url": url, "source_note": "\n".join(line for line in lines if line)}
+
+
+def _example(row: dict) -> dict:
+    return {
+        "is_example": row.get("is_example", False),
+        "example_fields": row.get("example_fields", []),
+    }
+
+
+def _keep_sources(instance, values: dict, update, by, **target) -> None:
+    """Bring the sources of a row loaded earlier up to date, through its service: a reload
+    that changes nothing adds no history."""
+    if any(getattr(instance, name) != value for name, value in values.items()):
+        update(**target, expected_version=instance.version, by=by, **values)
+
+
 def _plan_items(document: ProgrammingDocument, codes: list[str]) -> list[PlanItem]:
     items = {i.code: i for i in PlanItem.objects.filter(plan=document.plan, code__in=codes)}
     missing = [code for code in codes if code not in items]
@@ -45,9 +70,12 @@ def _plan_items(document: ProgrammingDocument, codes: list[str]) -> list[PlanIte
     return [items[code] for code in codes]
 
 
-def _document(row: dict, by, report: DupReport) -> ProgrammingDocument:
+def _document(row: dict, sources: dict, by, report: DupReport) -> ProgrammingDocument:
     document = ProgrammingDocument.objects.filter(code=row["code"]).first()
-    if document is None:
+    cited = _sources(row, sources)
+    if document is not None:
+        _keep_sources(document, cited, dup.document_update, by, document=document)
+    else:
         document = dup.document_create(
             by=by,
             code=row["code"],
@@ -59,7 +87,8 @@ def _document(row: dict, by, report: DupReport) -> ProgrammingDocument:
             if row.get("updates")
             else None,
             plan=_plan(row.get("plan")),
-            is_example=row.get("is_example", False),
+            **_example(row),
+            **cited,
         )
         report.documents.append(document.code)
     return document
@@ -69,8 +98,11 @@ def _plan(code):
     return Plan.objects.get(code=code) if code else None
 
 
-def _strategic(document, row: dict, by, report: DupReport) -> None:
-    if StrategicObjective.objects.filter(document=document, code=row["code"]).exists():
+def _strategic(document, row: dict, sources: dict, by, report: DupReport) -> None:
+    cited = _sources(row, sources)
+    existing = StrategicObjective.objects.filter(document=document, code=row["code"]).first()
+    if existing is not None:
+        _keep_sources(existing, cited, dup.strategic_objective_update, by, objective=existing)
         return
     dup.strategic_objective_add(
         document=document,
@@ -79,16 +111,21 @@ def _strategic(document, row: dict, by, report: DupReport) -> None:
         code=row["code"],
         title=row["title"],
         mission=BudgetMission.objects.get(code=row["mission"]) if row.get("mission") else None,
-        is_example=row.get("is_example", False),
+        **_example(row),
+        **cited,
     )
     report.strategic += 1
 
 
-def _operational(document, row: dict, by, report: DupReport) -> None:
-    existing = OperationalObjective.objects.filter(
-        document=document, year=row["year"], code=row["code"]
+def _operational(document, row: dict, sources: dict, by, report: DupReport) -> None:
+    cited = _sources(row, sources)
+    existing = (
+        OperationalObjective.objects.select_related("document")
+        .filter(document=document, year=row["year"], code=row["code"])
+        .first()
     )
-    if existing.exists():
+    if existing is not None:
+        _keep_sources(existing, cited, dup.operational_objective_update, by, objective=existing)
         return
     strategic = row.get("strategic_objective")
     dup.operational_objective_add(
@@ -103,7 +140,8 @@ def _operational(document, row: dict, by, report: DupReport) -> None:
         else None,
         programme=BudgetProgramme.objects.get(code=row["programme"]),
         responsible_office=row.get("responsible_office", ""),
-        is_example=row.get("is_example", False),
+        **_example(row),
+        **cited,
     )
     report.operational += 1
 
@@ -130,13 +168,13 @@ def load_demo_dup(path: Path, *, by=None) -> DupReport:
     """Create what is missing of the demo DUP; needs the demo plans, agreements and the budget
     classification (`intese refdata budget`)."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    report = DupReport()
+    report, sources = DupReport(), data.get("sources", {})
     for row in data["documents"]:
-        document = _document(row, by, report)
+        document = _document(row, sources, by, report)
         for objective in row.get("strategic_objectives", []):
-            _strategic(document, objective, by, report)
+            _strategic(document, objective, sources, by, report)
         for objective in row.get("operational_objectives", []):
-            _operational(document, objective, by, report)
+            _operational(document, objective, sources, by, report)
     for row in data.get("links", []):
         _link(row, by, report)
     return report

@@ -1,6 +1,11 @@
+"""Plans and the DUP in the admin: vocabularies and the budget classification are edited here;
+plans, their acts and items, and the DUP are only shown, because the back office edits them
+through the services (tree integrity, status and dates, DUP rules, optimistic concurrency)."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from intese.core.admin_site import ReadOnlyAdmin, ReadOnlyInline
 from intese.plans.models import (
     BudgetMission,
     BudgetProgramme,
@@ -15,13 +20,16 @@ from intese.plans.models import (
 )
 
 
-class PlanActInline(admin.TabularInline):
+class PlanActInline(ReadOnlyInline):
+    """Acts are kept from the plan editor (plan_act_add/update/delete check them against the
+    plan's status and dates)."""
+
     model = PlanAct
-    extra = 0
+    fields = ["kind", "number", "date", "title", "url", "is_example", "example_fields"]
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["code", "title", "period_start", "period_end", "status"]
     search_fields = ["code", "title"]
     readonly_fields = ["version", "updated_at"]
@@ -29,21 +37,16 @@ class PlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PlanItem)
-class PlanItemAdmin(SimpleHistoryAdmin):
+class PlanItemAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """The tree is built in the plan editor, which keeps paths consistent; item_delete refuses
+    items with children, links or indicators, with a message."""
+
     list_display = ["code", "title", "plan", "depth", "is_example"]
     list_filter = ["plan", "is_example"]
     search_fields = ["code", "title"]
     readonly_fields = ["path", "depth", "parent", "version", "updated_at"]
     autocomplete_fields = ["tags"]
     list_select_related = ["plan"]
-
-    def has_add_permission(self, request):
-        return False  # the tree is built through the plan editor, which keeps paths consistent
-
-    def has_delete_permission(self, request, obj=None):
-        # plans.services.item_delete refuses items with children, links or indicators, with
-        # a message; the admin's delete would bypass it (or fail on a protected indicator).
-        return False
 
 
 class TermInline(admin.TabularInline):
@@ -87,20 +90,20 @@ class BudgetProgrammeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgrammingDocument)
-class ProgrammingDocumentAdmin(SimpleHistoryAdmin):
+class ProgrammingDocumentAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["code", "title", "kind", "first_year", "last_year"]
     readonly_fields = ["version", "updated_at"]
 
 
 @admin.register(StrategicObjective)
-class StrategicObjectiveAdmin(SimpleHistoryAdmin):
+class StrategicObjectiveAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["code", "title", "document", "mission"]
     search_fields = ["code", "title"]
     readonly_fields = ["version", "updated_at"]
 
 
 @admin.register(OperationalObjective)
-class OperationalObjectiveAdmin(SimpleHistoryAdmin):
+class OperationalObjectiveAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["code", "title", "document", "year", "programme"]
     list_filter = ["document", "year"]
     search_fields = ["code", "title"]

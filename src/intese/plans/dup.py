@@ -3,7 +3,9 @@ the objectives of the strategic section (SeS) and of the operational section (Se
 
 The rules that span rows live here: an operational objective is classified by Missione and
 Programma, falls within the document's years and belongs to its strategic objective's document;
-an objective implements only items of the plan the document refers to. Edits are optimistic
+an objective implements only items of the plan the document refers to. Every row keeps its
+sources (`source_url`, `source_note`) and may flag as examples the whole row (`is_example`) or
+some of its values (`example_fields`, from the names listed here). Edits are optimistic
 (`core.concurrency.save_if_unchanged`) and keep their history with the user who made them.
 """
 
@@ -24,6 +26,24 @@ from intese.plans.models import (
 )
 from intese.plans.services import PlanError, check_classification
 
+# What an example flag may single out on each kind of row: the values that can be illustrative
+# while the rest of the row is a fact (e.g. an office guessed for a sourced objective).
+DOCUMENT_EXAMPLE_FIELDS = ("title", "kind", "first_year", "last_year", "updates", "plan")
+STRATEGIC_EXAMPLE_FIELDS = ("title", "mission", "plan_items")
+OPERATIONAL_EXAMPLE_FIELDS = (
+    "title",
+    "year",
+    "strategic_objective",
+    "programme",
+    "responsible_office",
+    "plan_items",
+)
+EXAMPLE_FIELDS = {
+    ProgrammingDocument: DOCUMENT_EXAMPLE_FIELDS,
+    StrategicObjective: STRATEGIC_EXAMPLE_FIELDS,
+    OperationalObjective: OPERATIONAL_EXAMPLE_FIELDS,
+}
+SOURCE_FIELDS = {"is_example", "example_fields", "source_url", "source_note"}
 DOCUMENT_FIELDS = {
     "code",
     "title",
@@ -32,9 +52,9 @@ DOCUMENT_FIELDS = {
     "last_year",
     "updates",
     "plan",
-    "is_example",
+    *SOURCE_FIELDS,
 }
-STRATEGIC_FIELDS = {"code", "title", "mission", "is_example"}
+STRATEGIC_FIELDS = {"code", "title", "mission", *SOURCE_FIELDS}
 OPERATIONAL_FIELDS = {
     "code",
     "title",
@@ -42,7 +62,7 @@ OPERATIONAL_FIELDS = {
     "strategic_objective",
     "programme",
     "responsible_office",
-    "is_example",
+    *SOURCE_FIELDS,
 }
 
 
@@ -52,7 +72,24 @@ def _only(fields: dict, allowed: set, what: str) -> None:
         raise TypeError(f"not {what} fields: {sorted(unknown)}")
 
 
+def _check_example_fields(instance, allowed: tuple[str, ...]) -> None:
+    """The example flags name fields of the row that may be illustrative, once each."""
+    names = instance.example_fields
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise PlanError(
+            _("I campi di esempio sono un elenco di nomi di campo."), field="example_fields"
+        )
+    unknown = sorted(set(names) - set(allowed))
+    if unknown:
+        raise PlanError(
+            _("Campi di esempio sconosciuti: %(names)s.") % {"names": ", ".join(unknown)},
+            field="example_fields",
+        )
+    instance.example_fields = [name for name in allowed if name in names]
+
+
 def _save(instance, by, expected_version: int | None) -> None:
+    _check_example_fields(instance, EXAMPLE_FIELDS[type(instance)])
     instance.full_clean(exclude=["version"])
     instance._history_user = by
     if expected_version is None:

@@ -281,7 +281,16 @@ class BudgetProgramme(models.Model):
         return f"{self.code} {self.name}"
 
 
-class ProgrammingDocument(Versioned):
+class SourcedRow:
+    """A row of the DUP that keeps its sources and says which of its values are examples."""
+
+    @property
+    def example_labels(self) -> list[str]:
+        """The names of the fields whose values are illustrative, in the user's language."""
+        return [str(self._meta.get_field(name).verbose_name) for name in self.example_fields]
+
+
+class ProgrammingDocument(SourcedRow, Versioned):
     """A DUP (Documento Unico di Programmazione) for a period, or its update note."""
 
     class Kind(models.TextChoices):
@@ -310,6 +319,9 @@ class ProgrammingDocument(Versioned):
         related_name="programming_documents",
     )
     is_example = models.BooleanField(_("dato di esempio"), default=False)
+    example_fields = models.JSONField(_("campi di esempio"), default=list, blank=True)
+    source_url = WebAddressField(_("indirizzo della fonte"), max_length=500, blank=True)
+    source_note = models.TextField(_("fonti"), blank=True)
 
     history = HistoricalRecords()
 
@@ -329,7 +341,7 @@ class ProgrammingDocument(Versioned):
         return self.title
 
 
-class StrategicObjective(Versioned):
+class StrategicObjective(SourcedRow, Versioned):
     """An objective of the DUP's strategic section (SeS), over the mandate."""
 
     document = models.ForeignKey(
@@ -355,6 +367,9 @@ class StrategicObjective(Versioned):
         related_name="strategic_objectives",
     )
     is_example = models.BooleanField(_("dato di esempio"), default=False)
+    example_fields = models.JSONField(_("campi di esempio"), default=list, blank=True)
+    source_url = WebAddressField(_("indirizzo della fonte"), max_length=500, blank=True)
+    source_note = models.TextField(_("fonti"), blank=True)
 
     history = HistoricalRecords(m2m_fields=[plan_items])
 
@@ -368,7 +383,7 @@ class StrategicObjective(Versioned):
         return f"{self.code} {self.title}"
 
 
-class OperationalObjective(Versioned):
+class OperationalObjective(SourcedRow, Versioned):
     """An objective of the DUP's operational section (SeO) for a year, classified by Programma."""
 
     document = models.ForeignKey(
@@ -402,6 +417,9 @@ class OperationalObjective(Versioned):
         related_name="operational_objectives",
     )
     is_example = models.BooleanField(_("dato di esempio"), default=False)
+    example_fields = models.JSONField(_("campi di esempio"), default=list, blank=True)
+    source_url = WebAddressField(_("indirizzo della fonte"), max_length=500, blank=True)
+    source_note = models.TextField(_("fonti"), blank=True)
 
     history = HistoricalRecords(m2m_fields=[plan_items])
 

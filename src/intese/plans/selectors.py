@@ -1,9 +1,10 @@
-"""Reads of plans for the explorer, the matrix and the gap reports: fixed numbers of queries."""
+"""Reads of plans for the explorer and the editor: fixed numbers of queries. The gap reports are
+in plans.coherence."""
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Substr
 
-from intese.plans.models import PATH_STEP, OperationalObjective, Plan, PlanItem, PlanStatus
+from intese.plans.models import PATH_STEP, Plan, PlanItem, PlanStatus
 
 
 def default_plan() -> Plan | None:
@@ -47,24 +48,3 @@ def plan_tree(plan: Plan, *, public_only: bool = True) -> list[PlanItem]:
     for item in items:
         item.agreement_count, item.commitment_count = counts.get(item.path, (0, 0))
     return items
-
-
-def items_without_links(plan: Plan):
-    """Plan items that no agreement or commitment implements, at any depth below them."""
-    return [item for item in plan_tree(plan, public_only=False) if item.agreement_count == 0]
-
-
-def objectives_without_plan_items(document):
-    return (
-        OperationalObjective.objects.filter(document=document, plan_items__isnull=True)
-        .select_related("programme__mission")
-        .order_by("year", "code")
-    )
-
-
-def plan_items_linked(plan: Plan):
-    return (
-        PlanItem.objects.filter(plan=plan)
-        .filter(Q(agreement_links__isnull=False) | Q(operational_objectives__isnull=False))
-        .distinct()
-    )

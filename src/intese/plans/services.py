@@ -468,6 +468,43 @@ def plan_act_update(*, act: PlanAct, expected_version: int, by, **fields) -> Pla
     return act
 
 
+@transaction.atomic
+def plan_act_delete(*, act: PlanAct, by, expected_version: int | None = None) -> None:
+    """Remove an act recorded by mistake; its history keeps it, with who removed it.
+
+    Nothing else points at a plan act, but the plan's status may rest on it: the only adoption
+    act of an adopted plan without an adoption date stays until the date is given. The plan's
+    row is locked first, so that two removals of its last two adoption acts wait for each other.
+    An act corrected since the confirmation was shown (`expected_version`) is not removed.
+    """
+    plan = Plan.objects.select_for_update().get(pk=act.plan_id)
+    current = PlanAct.objects.filter(pk=act.pk).first()
+    if current is None:
+        raise PlanError(_("L'atto non c'è più: qualcun altro lo ha già tolto."))
+    if expected_version is not None and current.version != expected_version:
+        raise PlanError(
+            _(
+                "Qualcun altro ha corretto l'atto nel frattempo: ricarica la pagina e "
+                "controllalo prima di toglierlo."
+            )
+        )
+    other_adoptions = plan.acts.filter(kind=PlanAct.Kind.ADOPTION).exclude(pk=current.pk)
+    if (
+        plan.status == PlanStatus.ADOPTED
+        and plan.adopted_on is None
+        and current.kind == PlanAct.Kind.ADOPTION
+        and not other_adoptions.exists()
+    ):
+        raise PlanError(
+            _(
+                "Il piano è «adottato» e questo è il suo unico atto di adozione: indicare prima "
+                "la data di adozione nei dati del piano, oppure registrare l'atto giusto."
+            )
+        )
+    current._history_user = by
+    current.delete()
+
+
 def check_classification(objective: OperationalObjective) -> None:
     if objective.programme_id is None:
         raise PlanError(

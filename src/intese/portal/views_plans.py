@@ -57,8 +57,15 @@ def _chosen_term(value: str, terms: list[Term]) -> Term | None:
 
 
 def vocabularies_of(terms: list[Term]) -> list:
-    """The vocabularies of `terms`, once each and in the terms' order: the filter's legend."""
-    return list({term.vocabulary_id: term.vocabulary for term in terms}.values())
+    """The vocabularies of `terms`, once each and in the terms' order, each with the terms of
+    it that are used (`shown_terms`): the filter's legend, which cites every source."""
+    vocabularies: dict = {}
+    for term in terms:
+        vocabulary = vocabularies.setdefault(term.vocabulary_id, term.vocabulary)
+        if not hasattr(vocabulary, "shown_terms"):
+            vocabulary.shown_terms = []
+        vocabulary.shown_terms.append(term)
+    return list(vocabularies.values())
 
 
 @requires(PUBLIC)

@@ -77,6 +77,7 @@ ROUTES = {
     "backoffice:plan_carry_over": Route(on_plan("backoffice:plan_carry_over"), EDITORS, "post"),
     "backoffice:plan_act_add": Route(on_plan("backoffice:plan_act_add"), EDITORS),
     "backoffice:plan_act_edit": Route(on_act("backoffice:plan_act_edit"), EDITORS),
+    "backoffice:plan_act_delete": Route(on_act("backoffice:plan_act_delete"), EDITORS),
     "backoffice:plan_carry_over_choose": Route(
         on_plan("backoffice:plan_carry_over_choose"), EDITORS
     ),

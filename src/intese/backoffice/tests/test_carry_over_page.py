@@ -158,3 +158,27 @@ def test_the_item_pages_show_where_an_item_comes_from_and_goes_on(editor, client
     public = text(client.get(reverse("portal:plan_item", args=[second.code, carried.pk])))
     assert "Ripresa da" in public
     assert "Prosegue in" not in public  # the 2025-2027 draft is not public yet
+
+
+def test_the_item_form_costs_the_same_queries_however_many_cycles_carry_the_item_on(editor, cycles):
+    first, second, third = cycles
+    ambit = add(first, "A1", title="Ambito di policy")
+    edit = reverse("backoffice:plan_item_edit", args=[first.code, ambit.pk])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = editor.get(edit)
+        assert response.status_code == 200
+        return len(captured), text(response)
+
+    services.plan_carry_over(source=first, target=second, by=None, items=[ambit])
+    once, html = queries()
+    assert html.count(">A1 Ambito di policy</a>") == 1  # "Prosegue in" the 2022-2024 copy
+    fourth = cycle("psttm-2028-2030", 2028, third)
+    for later in (third, fourth):
+        services.plan_carry_over(source=first, target=later, by=None, items=[ambit])
+    thrice, html = queries()
+    assert thrice == once
+    following = html.split("Prosegue in</dt>")[1].split("</dd>")[0]
+    assert following.index("PSTTM 2022-2024") < following.index("PSTTM 2025-2027")
+    assert following.index("PSTTM 2025-2027") < following.index("PSTTM 2028-2030")

@@ -15,7 +15,7 @@ from intese.agreements import services as agreements
 from intese.agreements.models import Agreement, PlanLink, Theme
 from intese.backoffice.views_dup import GAP_REPORTS
 from intese.plans import dup, services
-from intese.plans.models import BudgetProgramme, Plan, PlanStatus
+from intese.plans.models import BudgetMission, BudgetProgramme, Plan, PlanStatus
 from intese.plans.tests.test_coherence import make_plan
 from intese.territory.models import Area
 from intese.testing import agreements as build
@@ -178,12 +178,22 @@ def test_the_matrix_download_has_a_line_per_link_and_per_item_without_one(editor
     assert rows[1][3:] == ["", "", "", "", "", ""]
 
 
-def with_dup(plan, agreements):
+def with_dup(plan, agreements, *, strategic=1):
     """A DUP of the plan: two operational objectives implementing the plan's first 100 items,
-    each linked to the given agreements (bulk-written, as the registry grows)."""
+    each linked to the given agreements (bulk-written, as the registry grows), and `strategic`
+    strategic objectives that implement no item, each of a Missione."""
     document = dup.document_create(
         by=None, code=f"dup-{plan.code}", title="DUP", first_year=2025, last_year=2027, plan=plan
     )
+    missions = list(BudgetMission.objects.order_by("code"))
+    for n in range(strategic):
+        dup.strategic_objective_add(
+            document=document,
+            by=None,
+            code=f"OS{n}",
+            title="Obiettivo strategico",
+            mission=missions[n % len(missions)],
+        )
     items = list(plan.items.order_by("path")[:100])
     for n, code in enumerate(["1005", "1002"]):
         objective = dup.operational_objective_add(
@@ -236,7 +246,11 @@ def test_the_pages_do_not_grow_with_5000_items_and_10000_agreements(editor):
 
     small = {name: queries(url) for name, url in pages("piccolo").items()}
     large_plan = make_plan("grande", 2025)
-    with_dup(large_plan, grow(large_plan, items=5000, agreements=10_000, prefix="GRANDE")[:1000])
+    with_dup(
+        large_plan,
+        grow(large_plan, items=5000, agreements=10_000, prefix="GRANDE")[:1000],
+        strategic=150,  # more than a page shows
+    )
     assert {name: queries(url) for name, url in pages("grande").items()} == small
 
 
@@ -248,6 +262,14 @@ def test_the_gap_page_shows_the_four_reports(client, people, plan, items):
     link(build.proposal(code="LEGATA", themes=[mobility]), items["M1.1"])
     build.proposal(code="SLEGATA")
     oo = objective(plan)
+    document = oo.document
+    mission = BudgetMission.objects.get(code="10")
+    dup.strategic_objective_add(
+        document=document, by=None, code="OS1", title="Muoversi meglio", mission=mission
+    )
+    dup.strategic_objective_add(
+        document=document, by=None, code="OS2", title="Abitare", plan_items=[items["M2"]]
+    )
     client.force_login(people.plan_viewer)
     html = client.get(reverse("backoffice:coherence_gaps") + "?piano=psttm").content.decode()
     sections = html.split("<section")[1:]
@@ -257,13 +279,23 @@ def test_the_gap_page_shows_the_four_reports(client, people, plan, items):
     assert ">SLEGATA</a>" in intese and ">LEGATA</a>" not in intese
     assert "Nord Milano" in zone and "Mobilità" in zone
     assert oo.code in obiettivi and "Rete ciclabile" in obiettivi
+    strategic, operational = obiettivi.split('id="obiettivi-operativi-senza-voci"')
+    assert "OS1</a> Muoversi meglio" in strategic
+    assert "Trasporti e diritto alla mobilità" in strategic
+    assert "OS2" not in strategic  # it implements M2
+    assert "1 obiettivo strategico non attua alcuna voce del piano" in strategic
+    assert oo.code in operational and "OS1" not in operational
 
 
 def test_each_gap_report_downloads_in_full(editor, plan, items):
     Theme.objects.create(code="mobilita", name="Mobilità")
     link(build.proposal(code="LEGATA"), items["M1.1"])
     build.proposal(code="=SLEGATA")
-    objective(plan)
+    document = objective(plan).document
+    dup.strategic_objective_add(document=document, by=None, code="OS1", title="Senza missione")
+    dup.strategic_objective_add(
+        document=document, by=None, code="OS2", title="Attua M2", plan_items=[items["M2"]]
+    )
 
     def rows(report):
         url = reverse("backoffice:coherence_gap_csv", args=[report]) + "?piano=psttm&dup=dup"
@@ -284,6 +316,10 @@ def test_each_gap_report_downloads_in_full(editor, plan, items):
         "1005",
         "Viabilità e infrastrutture stradali",
         "",
+    ]
+    assert rows("obiettivi-strategici-senza-voci") == [
+        ["obiettivo_codice", "obiettivo_titolo", "missione_codice", "missione"],
+        ["OS1", "Senza missione", "", ""],
     ]
     response = editor.get(reverse("backoffice:coherence_gap_csv", args=["altro"]))
     assert response.status_code == 404

@@ -294,3 +294,72 @@ def test_a_viewer_cannot_add_objectives(client, people, document):
     response = client.post(url("dup_operational_add", document), objective_form())
     assert response.status_code == 403
     assert not OperationalObjective.objects.exists()
+
+
+def document_form(document, **changes):
+    return {
+        "code": document.code,
+        "title": document.title,
+        "kind": document.kind,
+        "first_year": document.first_year,
+        "last_year": document.last_year,
+        "plan": document.plan_id,
+        "version": document.version,
+        **changes,
+    }
+
+
+def test_the_sources_and_example_values_of_a_document_are_kept_and_shown(
+    editor, client, people, document
+):
+    response = editor.post(
+        url("dup_document_edit", document),
+        document_form(
+            document,
+            source_url="consiglio.example.org/odg-28-02-2024",
+            source_note="Ordine del giorno del 28 febbraio 2024.",
+            example_fields=["first_year"],
+        ),
+    )
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.source_url == "https://consiglio.example.org/odg-28-02-2024"
+    assert (document.example_fields, document.version) == (["first_year"], 2)
+    client.force_login(people.plan_viewer)
+    link = '<a href="https://consiglio.example.org/odg-28-02-2024">Fonte: DUP 2024-2026</a>'
+    html = client.get(url("dup_document", document)).content.decode()
+    assert link in html and "Ordine del giorno del 28 febbraio 2024." in html
+    assert "Questi campi contengono valori illustrativi, non fatti: primo anno." in html
+    lead = html.split('<p class="lead">')[1].split("</p>")[0]
+    assert ">esempio</span>" in lead  # the years
+    assert link in client.get(reverse("backoffice:dup_documents")).content.decode()
+
+
+def test_an_objective_form_records_its_sources_and_example_values(editor, document):
+    response = editor.post(
+        url("dup_operational_add", document),
+        objective_form(
+            source_url="https://example.org/scheda",
+            source_note="Scheda di settore.",
+            is_example="on",
+            example_fields=["responsible_office"],
+        ),
+    )
+    assert response.status_code == 302
+    objective = OperationalObjective.objects.get()
+    assert (objective.source_url, objective.is_example) == ("https://example.org/scheda", True)
+    assert objective.example_fields == ["responsible_office"]
+    html = editor.get(url("dup_document", document)).content.decode()
+    assert '<a href="https://example.org/scheda">Fonte di OO1</a>' in html
+    assert "Valori illustrativi, non fatti: ufficio responsabile." in html
+    office = html.split("Settore mobilità")[1].split("</td>")[0]
+    assert ">esempio</span>" in office
+
+
+def test_an_unknown_example_field_is_refused_on_its_field(editor, document):
+    response = editor.post(
+        url("dup_operational_add", document), objective_form(example_fields=["code"])
+    )
+    assert response.status_code == 200
+    assert 'id="id_example_fields_error"' in response.content.decode()
+    assert not OperationalObjective.objects.exists()

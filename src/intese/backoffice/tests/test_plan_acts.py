@@ -92,6 +92,47 @@ def test_a_stale_act_form_is_refused(editor, plan):
     assert PlanAct.objects.get().number == "3"
 
 
+def test_an_act_is_removed_after_confirmation_in_a_panel_of_the_editor(editor, people, plan):
+    act = services.plan_act_add(plan=plan, by=None, kind="parere", date=datetime.date(2023, 4, 1))
+    page = editor.get(url("plan", plan)).content.decode()
+    remove = url("plan_act_delete", plan, act.pk)
+    assert f'hx-get="{remove}" hx-target="#act-panel"' in page
+    panel = editor.get(remove, headers={"hx-request": "true"}).content.decode()
+    assert "<html" not in panel and "Togli l'atto «Parere" in panel
+    assert PlanAct.objects.filter(pk=act.pk).exists()  # asking shows the confirmation only
+    response = editor.post(remove, {"version": act.version}, headers={"hx-request": "true"})
+    assert response["HX-Redirect"] == url("plan", plan)
+    assert not PlanAct.objects.filter(pk=act.pk).exists()
+    assert PlanAct.history.get(history_type="-").history_user == people.plan_editor
+    page = editor.get(url("plan", plan)).content.decode()
+    assert "Nessun atto registrato." in page
+    latest = page.split("Ultime modifiche")[1]
+    assert "Atto: Parere della Conferenza metropolitana del 01/04/2023" in latest
+    assert "eliminata" in latest
+
+
+def test_the_act_an_adopted_plan_rests_on_is_not_removed_and_the_panel_says_why(editor, plan):
+    act = services.plan_act_add(plan=plan, by=None, kind="adozione", date=datetime.date(2023, 3, 1))
+    services.plan_update(plan=plan, expected_version=plan.version, by=None, status="adottato")
+    response = editor.post(
+        url("plan_act_delete", plan, act.pk),
+        {"version": act.version},
+        headers={"hx-request": "true"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'role="alert"' in html and "questo è il suo unico atto di adozione" in html
+    assert PlanAct.objects.filter(pk=act.pk).exists()
+
+
+def test_only_editors_remove_acts(client, people, plan):
+    act = services.plan_act_add(plan=plan, by=None, kind="parere", date=datetime.date(2023, 4, 1))
+    client.force_login(people.plan_viewer)
+    assert "togli" not in client.get(url("plan", plan)).content.decode()
+    assert client.post(url("plan_act_delete", plan, act.pk)).status_code == 403
+    assert PlanAct.objects.filter(pk=act.pk).exists()
+
+
 def test_an_act_of_another_plan_is_not_found_under_this_plan(editor, plan):
     other = make_plan("altro", 2025)
     act = services.plan_act_add(plan=other, by=None, kind="parere", date=datetime.date(2025, 4, 1))

@@ -121,3 +121,41 @@ def test_loading_the_dup_twice_changes_nothing(demo, people):
     again = load_demo_dup(DEMO / "dup.json", by=people.plan_editor)
     assert (again.documents, again.strategic, again.operational, again.links) == ([], 0, 0, 0)
     assert [h.count() for h in histories] == before
+
+
+CONSIGLIO_28_FEBBRAIO = (
+    "https://ticinonotizie.it/milano-si-riuniscono-il-consiglio-e-la-conferenza-metropolitana/"
+)
+COMUNICATO_CMM = (
+    "https://opencms10.cittametropolitana.mi.it/portale/news/comunicati/"
+    "Convocato-il-Consiglio-metropolitano"
+)
+
+
+def test_the_documents_keep_their_sources_and_the_pages_show_them(demo, client, people):
+    dup = ProgrammingDocument.objects.get(code="DUP-2024-2026")
+    assert dup.source_url == CONSIGLIO_28_FEBBRAIO
+    assert "28 febbraio 2024" in dup.source_note  # the row's note
+    assert "cap. 6 «Attuazione e monitoraggio»" in dup.source_note  # the seed, a text source
+    assert CONSIGLIO_28_FEBBRAIO not in dup.source_note  # cited once, as the link
+    update = ProgrammingDocument.objects.get(code="DUP-2024-2026-VAR-SEO-2")
+    assert update.source_url == COMUNICATO_CMM and "27 novembre 2024" in update.source_note
+    client.force_login(people.plan_viewer)
+    listing = client.get(reverse("backoffice:dup_documents")).content.decode()
+    assert f'<a href="{CONSIGLIO_28_FEBBRAIO}">' in listing
+    assert f'<a href="{COMUNICATO_CMM}">' in listing
+    page = client.get(reverse("backoffice:dup_document", args=[dup.code])).content.decode()
+    assert f'<a href="{CONSIGLIO_28_FEBBRAIO}">Fonte: {dup.title}</a>' in page
+    item = PlanItem.objects.get(plan__code="PSTTM-2022-2024", code="M2-OB-1")
+    public = client.get(reverse("portal:plan_item", args=[item.plan.code, item.pk]))
+    objectives = public.content.decode().split("Obiettivi operativi del DUP collegati")[1]
+    assert "SeO-2024-02" in objectives and ">esempio</span>" in objectives
+    assert f'<a href="{CONSIGLIO_28_FEBBRAIO}">Fonte: {dup.title}</a>' in objectives
+
+
+def test_a_reload_brings_the_sources_of_documents_loaded_earlier_up_to_date(demo, people):
+    ProgrammingDocument.objects.update(source_url="", source_note="")  # loaded before sources
+    load_demo_dup(DEMO / "dup.json", by=people.plan_editor)
+    dup = ProgrammingDocument.objects.get(code="DUP-2024-2026")
+    assert dup.source_url == CONSIGLIO_28_FEBBRAIO and dup.version == 2
+    assert dup.history.first().history_user == people.plan_editor

@@ -271,3 +271,38 @@ def test_the_page_groups_the_operational_section_by_year_mission_and_programme(
         (2025, [("10", [("1005", ["B"])])]),
     ]
     assert years[0].missions[0].programmes[0].unverified
+
+
+# Sources and examples ----------------------------------------------------------------------
+
+
+def test_rows_of_the_dup_keep_their_sources_and_which_values_are_examples(document):
+    dup.document_update(
+        document=document,
+        expected_version=1,
+        by=None,
+        source_url="https://example.org/consiglio/odg",
+        source_note="Ordine del giorno del Consiglio metropolitano.",
+        example_fields=["plan", "title"],
+    )
+    document.refresh_from_db()
+    assert document.source_url == "https://example.org/consiglio/odg"
+    assert document.example_fields == ["title", "plan"]  # in the order of the fields
+    assert document.example_labels == ["titolo", "piano strategico di riferimento"]
+    objective = seo(document, source_note="Scheda del Settore.", example_fields=["programme"])
+    assert objective.source_note == "Scheda del Settore."
+    assert objective.example_labels == ["programma di bilancio"]
+    strategic = dup.strategic_objective_add(
+        document=document, by=None, code="OS1", title="S", source_url="https://example.org/ses"
+    )
+    assert StrategicObjective.objects.get(pk=strategic.pk).source_url == "https://example.org/ses"
+
+
+def test_unknown_example_fields_and_bad_source_addresses_are_refused(document):
+    with pytest.raises(PlanError, match="Campi di esempio sconosciuti: code, version") as refusal:
+        seo(document, example_fields=["code", "version"])
+    assert refusal.value.field == "example_fields"
+    with pytest.raises(ValidationError) as invalid:
+        seo(document, source_url="non è un indirizzo")
+    assert "source_url" in invalid.value.error_dict
+    assert not OperationalObjective.objects.exists()

@@ -119,6 +119,44 @@ def test_the_only_adoption_act_of_an_adopted_plan_keeps_its_kind():
     assert PlanAct.objects.get().kind == PlanAct.Kind.ADOPTION
 
 
+def test_an_act_is_removed_with_its_author_in_the_history(people):
+    plan = make_plan()
+    opinion = act(plan, PlanAct.Kind.OPINION, MARCH)
+    services.plan_act_delete(act=opinion, by=people.plan_editor, expected_version=1)
+    assert not PlanAct.objects.exists()
+    removal = PlanAct.history.get(history_type="-")
+    assert (removal.id, removal.history_user) == (opinion.pk, people.plan_editor)
+
+
+def test_the_only_adoption_act_of_an_adopted_plan_without_its_date_stays():
+    plan = services.plan_create(by=None, **plan_fields())
+    adoption = act(plan, PlanAct.Kind.ADOPTION, MARCH)
+    services.plan_update(plan=plan, expected_version=plan.version, by=None, status="adottato")
+    with pytest.raises(PlanError, match="unico atto di adozione: indicare prima la data"):
+        services.plan_act_delete(act=adoption, by=None)
+    assert PlanAct.objects.get() == adoption
+
+    second = act(plan, PlanAct.Kind.ADOPTION, datetime.date(2023, 3, 23))  # recorded twice
+    services.plan_act_delete(act=second, by=None)
+    plan.refresh_from_db()
+    services.plan_update(plan=plan, expected_version=plan.version, by=None, adopted_on=MARCH)
+    services.plan_act_delete(act=adoption, by=None)  # the date now holds the status
+    assert not PlanAct.objects.exists()
+    assert Plan.objects.get().status == PlanStatus.ADOPTED
+
+
+def test_an_act_corrected_or_removed_meanwhile_is_not_removed_unseen():
+    plan = make_plan()
+    opinion = act(plan, PlanAct.Kind.OPINION, MARCH)
+    services.plan_act_update(act=opinion, expected_version=1, by=None, number="3")
+    with pytest.raises(PlanError, match="Qualcun altro ha corretto l'atto"):
+        services.plan_act_delete(act=opinion, by=None, expected_version=1)
+    assert PlanAct.objects.get().number == "3"
+    services.plan_act_delete(act=opinion, by=None, expected_version=2)
+    with pytest.raises(PlanError, match="L'atto non c'è più"):
+        services.plan_act_delete(act=opinion, by=None, expected_version=2)
+
+
 # Deletion ----------------------------------------------------------------------------------
 
 

@@ -147,3 +147,56 @@ def test_example_fields_of_an_item_are_badged_where_they_are_shown(client, publi
     child = published.items.get(code="M1.1")
     html = client.get(reverse("portal:plan_item", args=[published.code, child.pk])).content
     assert "titolo di esempio" in html.decode() and "descrizione di esempio" in html.decode()
+
+
+def test_every_term_cites_its_own_source_in_the_legend_and_on_the_item_page(client, published):
+    sdg = Vocabulary.objects.create(code="sdg", name="SDG", source="https://example.org/sdg")
+    city = Term.objects.create(
+        vocabulary=sdg,
+        code="11",
+        name="Città sostenibili",
+        description="Città e insediamenti inclusivi, sicuri, duraturi e sostenibili.",
+        source="https://example.org/sdg/11",
+    )
+    water = Term.objects.create(vocabulary=sdg, code="6", name="Acqua pulita")
+    item = services.item_add(plan=published, by=None, code="M1", title="V", tags=[city, water])
+    link = '<a href="https://example.org/sdg/11">Fonte: Città sostenibili</a>'
+    html = client.get(published.get_absolute_url()).content.decode()
+    legend = html.split("<details")[1].split("</details>")[0]
+    assert link in legend and "Città e insediamenti inclusivi" in legend
+    assert "<li>Acqua pulita</li>" in legend  # a term without a source cites none
+    page = client.get(reverse("portal:plan_item", args=[published.code, item.pk]))
+    tags = page.content.decode().split("Etichette</dt>")[1].split("</dd>")[0]
+    assert 'href="https://example.org/sdg/11">Fonte: Città sostenibili</a>' in tags
+    assert "Fonte: Acqua pulita" not in tags
+
+
+def test_an_item_page_shows_its_dup_objectives_with_their_sources_and_examples(client, published):
+    from intese.plans import dup
+    from intese.plans.models import BudgetProgramme
+
+    item = services.item_add(plan=published, by=None, code="M1", title="Voce")
+    document = dup.document_create(
+        by=None,
+        code="dup-2024-2026",
+        title="DUP 2024-2026",
+        first_year=2024,
+        last_year=2026,
+        plan=published,
+        source_url="https://example.org/odg",
+    )
+    dup.operational_objective_add(
+        document=document,
+        by=None,
+        code="SeO-1",
+        title="Obiettivo illustrativo",
+        year=2024,
+        programme=BudgetProgramme.objects.get(code="1005"),
+        plan_items=[item],
+        is_example=True,
+    )
+    page = client.get(reverse("portal:plan_item", args=[published.code, item.pk]))
+    objectives = page.content.decode().split("Obiettivi operativi del DUP collegati")[1]
+    assert "SeO-1 Obiettivo illustrativo" in objectives
+    assert objectives.count(">esempio</span>") == 1  # the objective, not the sourced DUP
+    assert '<a href="https://example.org/odg">Fonte: DUP 2024-2026</a>' in objectives
