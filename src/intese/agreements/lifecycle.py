@@ -98,11 +98,17 @@ ACTIONS = {
         ),
         Action("resume", _("Riprendi l'attuazione"), frozenset({S.SUSPENDED}), S.IN_PROGRESS),
         Action("conclude", _("Concludi"), frozenset({S.IN_PROGRESS}), S.CONCLUDED),
+        # Expiry is a fact of the calendar: no act disposes it and nobody needs to decide it,
+        # so it needs neither act nor note, and the scheduler records it without a user
+        # (`intese agreements_expire`, services.agreements_expire). It is recorded once the
+        # expiry date is reached: the day after it when the scheduler does it.
         Action(
             "expire",
             _("Registra la scadenza"),
             frozenset({S.SIGNED, S.IN_PROGRESS, S.SUSPENDED}),
             S.EXPIRED,
+            needs_act=False,
+            needs_note=False,
             checks=(_has_expiry_passed,),
         ),
         Action("revoke", _("Revoca"), frozenset(OPEN), S.REVOKED, needs_act=True, needs_note=True),

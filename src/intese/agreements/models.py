@@ -223,8 +223,9 @@ class PartyRole(models.TextChoices):
     FUNDER = "funder", _("Finanziatore")
 
 
-class Party(models.Model):
-    """An organisation taking part in an agreement, with its role and its signature."""
+class Party(Versioned):
+    """An organisation taking part in an agreement, with its role and its signature; versioned,
+    since its signature date can be corrected."""
 
     agreement = models.ForeignKey(
         Agreement, verbose_name=_("intesa"), on_delete=models.CASCADE, related_name="parties"
@@ -300,6 +301,15 @@ class Act(Versioned):
     published_from = models.DateField(_("pubblicato all'albo dal"), null=True, blank=True)
     published_to = models.DateField(_("pubblicato all'albo fino al"), null=True, blank=True)
     url = WebAddressField(_("indirizzo dell'atto"), max_length=500, blank=True)
+    document = models.ForeignKey(
+        "Document",
+        verbose_name=_("documento dell'atto"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="acts",
+        help_text=_("Un documento già allegato all'intesa che contiene l'atto."),
+    )
     is_example = models.BooleanField(_("dato di esempio"), default=False)
 
     history = HistoricalRecords()
@@ -327,6 +337,17 @@ class Act(Versioned):
         if self.number:
             return str(_("%(kind)s n. %(number)s del %(date)s") % values)
         return str(_("%(kind)s del %(date)s") % values)
+
+    def clean(self):
+        """The act's document is one of the agreement's own documents."""
+        if (
+            self.document_id is not None
+            and self.agreement_id is not None
+            and self.document.agreement_id != self.agreement_id
+        ):
+            raise ValidationError(
+                {"document": _("Il documento indicato appartiene a un'altra intesa.")}
+            )
 
 
 class StatusChange(models.Model):

@@ -100,7 +100,10 @@ def agreement_detail(queryset, code: str) -> Agreement:
             "areas",
             "children",
             Prefetch("parties", queryset=Party.objects.select_related("organisation")),
-            Prefetch("acts", queryset=Act.objects.select_related("issuer")),
+            Prefetch(
+                "acts",
+                queryset=Act.objects.select_related("issuer", "document").defer("document__text"),
+            ),
             Prefetch(
                 "commitments",
                 queryset=Commitment.objects.select_related("responsible").prefetch_related(

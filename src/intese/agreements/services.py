@@ -21,6 +21,7 @@ from intese.agreements.models import (
     Milestone,
     Party,
     PlanLink,
+    Renewal,
     Status,
     StatusChange,
 )
@@ -327,6 +328,120 @@ def party_sign(*, party: Party, signed_on: datetime.date, by, is_example=False) 
 
 
 @transaction.atomic
+def party_signature_correct(
+    *, party: Party, signed_on: datetime.date, expected_version: int, by, today=None
+) -> Party:
+    """Correct the date of a signature already recorded.
+
+    The date may not be in the future nor precede the approving act, like a new signature.
+    The stipulation date follows from the signatures: once the agreement is stipulated, its
+    "sign" step takes the new date, which may neither precede the step before it nor follow a
+    later step (or the act of a later amendment or renewal): those would have to be corrected
+    first. The step's note keeps the old date."""
+    today = today or timezone.localdate()
+    agreement = party.agreement
+    if party.signed_on is None:
+        raise AgreementError(
+            _("%(name)s non ha ancora firmato: registrare la firma, non correggerla.")
+            % {"name": party.organisation}
+        )
+    if signed_on > today:
+        raise AgreementError(_("La data della firma non può essere futura."), field="signed_on")
+    latest_act = agreement.acts.filter(approves=True).order_by("-date").first()
+    if latest_act and signed_on < latest_act.date:
+        raise AgreementError(
+            _("La firma non può precedere l'atto di approvazione (%(date)s).")
+            % {"date": latest_act.date.strftime("%d/%m/%Y")},
+            field="signed_on",
+        )
+    old = party.signed_on
+    party.signed_on = signed_on
+    party._history_user = by
+    save_if_unchanged(party, expected_version=expected_version)
+    sign = agreement.status_changes.filter(action="sign").order_by("-pk").first()
+    stipulated = stipulation_date(agreement)
+    if sign is None or stipulated is None or stipulated == sign.on:
+        return party
+    _check_stipulation_move(agreement, sign, stipulated)
+    sign.note = "\n".join(
+        filter(
+            None,
+            [
+                sign.note,
+                _(
+                    "Data della stipula corretta il %(today)s dal %(old)s al %(new)s "
+                    "(firma di %(name)s del %(signed)s, ora del %(corrected)s)."
+                )
+                % {
+                    "today": today.strftime("%d/%m/%Y"),
+                    "old": sign.on.strftime("%d/%m/%Y"),
+                    "new": stipulated.strftime("%d/%m/%Y"),
+                    "name": party.organisation,
+                    "signed": old.strftime("%d/%m/%Y"),
+                    "corrected": signed_on.strftime("%d/%m/%Y"),
+                },
+            ],
+        )
+    )
+    sign.on = stipulated
+    sign.save(update_fields=["on", "note"])
+    return party
+
+
+def _check_stipulation_move(agreement: Agreement, sign: StatusChange, stipulated) -> None:
+    """The recorded stipulation (`sign`) may move to `stipulated` only between its neighbours:
+    not before the step that preceded it, not after a later step nor after the act of a later
+    amendment or renewal."""
+    steps = list(agreement.status_changes.select_related("act").order_by("pk"))  # as recorded
+    before = [s for s in steps if s.pk < sign.pk]
+    after = [s for s in steps if s.pk > sign.pk]
+    if before and stipulated < max(s.on for s in before):
+        previous = max(before, key=lambda s: s.on)
+        raise AgreementError(
+            _(
+                "Con questa firma la stipula passerebbe al %(date)s, prima del passaggio "
+                "«%(step)s» del %(previous)s."
+            )
+            % {
+                "date": stipulated.strftime("%d/%m/%Y"),
+                "step": _step_label(previous),
+                "previous": previous.on.strftime("%d/%m/%Y"),
+            },
+            field="signed_on",
+        )
+    for step in after:
+        kinds = lifecycle.ACTIONS[step.action].act_kinds if step.action in lifecycle.ACTIONS else ()
+        values = {
+            "date": stipulated.strftime("%d/%m/%Y"),
+            "step": _step_label(step),
+            "later": step.on.strftime("%d/%m/%Y"),
+        }
+        if stipulated > step.on:
+            raise AgreementError(
+                _(
+                    "Con questa firma la stipula passerebbe al %(date)s, dopo il passaggio "
+                    "successivo «%(step)s» del %(later)s: correggere prima quel passaggio."
+                )
+                % values,
+                field="signed_on",
+            )
+        if kinds and step.act is not None and stipulated > step.act.date:
+            raise AgreementError(
+                _(
+                    "Con questa firma la stipula passerebbe al %(date)s, dopo l'atto "
+                    "%(act)s citato dal passaggio successivo «%(step)s» del %(later)s."
+                )
+                % {**values, "act": step.act},
+                field="signed_on",
+            )
+
+
+def _step_label(change: StatusChange) -> str:
+    step = lifecycle.ACTIONS.get(change.action)
+    return str(step.label) if step else change.action
+
+
+@transaction.atomic
 def act_add(*, agreement: Agreement, by, **fields) -> Act:
     act = Act(agreement=agreement, **fields)
     _save_new(act, by)
@@ -473,6 +588,7 @@ def _check_reached(milestone: Milestone) -> None:
 
 @transaction.atomic
 def milestone_add(*, commitment: Commitment, by, **fields) -> Milestone:
+    _refuse_if_closed(commitment.agreement, _("traguardi"))
     milestone = Milestone(commitment=commitment, **fields)
     _check_reached(milestone)
     _save_new(milestone, by)
@@ -496,6 +612,10 @@ def document_remove(*, document: Document, by) -> None:
     """Take a document off an agreement. The history keeps the record of it (who removed it and
     when) and the stored file stays, so that an earlier version of the record still points to
     it."""
+    for act in document.acts.all():
+        act.document = None  # the act stays, without its file; its history says who unlinked it
+        act._history_user = by
+        save_if_unchanged(act, expected_version=act.version)
     document._history_user = by
     document.delete()
 
@@ -570,6 +690,76 @@ def agreement_bring_to(
         )
         agreement.refresh_from_db()
     return steps
+
+
+# --- Expiry, by the calendar -------------------------------------------------------------------
+
+EXPIRY_NOTE = "scadenza automatica"  # the note of the steps that `agreements_expire` records
+
+
+@dataclasses.dataclass
+class Expiry:
+    """What `agreements_expire` did, or would do, with one agreement past its expiry date:
+    `on` is the date of the step; `refused` says why it was not recorded, `skipped` why it
+    was left alone on purpose (a tacit renewal)."""
+
+    agreement: Agreement
+    on: datetime.date
+    from_status: str
+    refused: str = ""
+    skipped: str = ""
+
+    @property
+    def expired(self) -> bool:
+        return not (self.refused or self.skipped)
+
+
+def expiry_date(agreement: Agreement, previous: datetime.date | None) -> datetime.date:
+    """The day an agreement became expired: the day after its expiry date (it is valid through
+    that date), or the date of its last step if a step was recorded after it, since no step may
+    precede the previous one."""
+    on = agreement.expires_on + datetime.timedelta(days=1)
+    return max(on, previous) if previous else on
+
+
+def agreements_expire(*, today: datetime.date | None = None, dry_run=False) -> list[Expiry]:
+    """Record as expired every agreement whose expiry date has passed and whose status allows
+    "expire" (lifecycle.ACTIONS), through `agreement_transition`: without a user and without an
+    act (expiry is a fact of the calendar), with the note EXPIRY_NOTE.
+
+    Each agreement is a transaction of its own, so that a refusal (another officer's save, a
+    later step) leaves the others expired; it is reported and tried again on the next run.
+    Agreements renewed tacitly are left alone and reported: their expiry date needs updating.
+    Running it again changes nothing. With `dry_run` nothing is written."""
+    today = today or timezone.localdate()
+    step = lifecycle.ACTIONS["expire"]
+    due = (
+        Agreement.objects.filter(status__in=step.sources, expires_on__lt=today)
+        .annotate(previous=models.Max("status_changes__on"))
+        .order_by("expires_on", "code")
+    )
+    results = []
+    for agreement in due:
+        result = Expiry(agreement, expiry_date(agreement, agreement.previous), agreement.status)
+        results.append(result)
+        if agreement.renewal == Renewal.TACIT:
+            result.skipped = _("rinnovo tacito: aggiornare la scadenza oppure registrarla a mano")
+            continue
+        if dry_run:
+            result.refused = " ".join(lifecycle.refusals(step, agreement, result.on))
+            continue
+        try:
+            agreement_transition(
+                agreement=agreement,
+                action="expire",
+                on=result.on,
+                by=None,
+                note=EXPIRY_NOTE,
+                today=today,
+            )
+        except DomainError as error:
+            result.refused = str(error.message)
+    return results
 
 
 @transaction.atomic

@@ -147,11 +147,21 @@ COLUMNS = [
 ]
 
 
-def export_row(agreement: Agreement) -> list:
+def act_address(act: Act, document_url=None) -> str:
+    """Where to read an act: the download of its document for those allowed to open it
+    (`document_url(pk)` gives its address, None for the public), else its web address."""
+    if act.document_id is not None and document_url is not None:
+        return document_url(act.document_id)
+    return act.url
+
+
+def export_row(agreement: Agreement, document_url=None) -> list:
     """One agreement as plain values: ISO dates, amounts with a dot, lists joined by "; ".
 
-    The last column, "esempio", names the columns whose values are illustrative (demo data)."""
+    An act's address is its document's download for those allowed (see act_address). The last
+    column, "esempio", names the columns whose values are illustrative (demo data)."""
     organisations = party_organisations(agreement)
+    addresses = (act_address(act, document_url) for act in agreement.approving_acts)
     return [
         agreement.code,
         agreement.title,
@@ -161,7 +171,7 @@ def export_row(agreement: Agreement) -> list:
         agreement.stipulated_on,
         agreement.planned_expenditure,
         "; ".join(str(act) for act in agreement.approving_acts),
-        "; ".join(act.url for act in agreement.approving_acts if act.url),
+        "; ".join(address for address in addresses if address),
         "; ".join(example_columns(agreement)),
     ]
 
@@ -174,7 +184,7 @@ def csv_value(value):
     return "" if value is None else value
 
 
-def ods_bytes(agreements, period: Semester) -> bytes:
+def ods_bytes(agreements, period: Semester, document_url=None) -> bytes:
     """The list as an OpenDocument spreadsheet: dates and amounts typed, text as text."""
     from odf.opendocument import OpenDocumentSpreadsheet
     from odf.table import Table, TableCell, TableRow
@@ -201,7 +211,7 @@ def ods_bytes(agreements, period: Semester) -> bytes:
     table = Table(name=f"Accordi {period.slug}")
     table.addElement(row(COLUMNS))
     for agreement in agreements:
-        table.addElement(row(export_row(agreement)))
+        table.addElement(row(export_row(agreement, document_url)))
     document.spreadsheet.addElement(table)
     out = io.BytesIO()
     document.save(out)

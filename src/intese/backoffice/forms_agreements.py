@@ -188,6 +188,28 @@ class SignatureForm(StyledForm, forms.Form):
         self.style()
 
 
+class SignatureCorrectionForm(VersionedForm, StyledForm, forms.ModelForm):
+    """Correct the date of a signature already recorded."""
+
+    class Meta:
+        model = Party
+        fields = ["signed_on"]
+        widgets = {"signed_on": DATE}
+        labels = {"signed_on": _("Data corretta della firma")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signed_on"].required = True
+        self.fields["signed_on"].help_text = _(
+            "La data di stipula (l'ultima firma richiesta) si aggiorna di conseguenza."
+        )
+        self.keep_version()
+        self.style()
+
+    def _post_clean(self):
+        pass
+
+
 class ActForm(VersionedForm, StyledForm, forms.ModelForm):
     class Meta:
         model = Act
@@ -201,13 +223,19 @@ class ActForm(VersionedForm, StyledForm, forms.ModelForm):
             "published_from",
             "published_to",
             "url",
+            "document",
             "is_example",
         ]
         widgets = {"date": DATE, "published_from": DATE, "published_to": DATE}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, agreement, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["issuer"].queryset = Organisation.objects.only("name").order_by("name")
+        # Only the agreement's own documents; the service refuses any other.
+        self.fields["document"].queryset = agreement.documents.only("title").order_by("title")
+        self.fields["document"].help_text = _(
+            "Facoltativo: un documento già allegato a questa intesa (il testo dell'atto)."
+        )
         self.keep_version()
         self.style()
 

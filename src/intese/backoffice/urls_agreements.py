@@ -12,6 +12,11 @@ urlpatterns = [
     ),
     path("<str:code>/parti/nuova/", views.party_add, name="party_add"),
     path("<str:code>/parti/<int:pk>/firma/", views.party_sign, name="party_sign"),
+    path(
+        "<str:code>/parti/<int:pk>/firma/correggi/",
+        views.party_signature_edit,
+        name="party_signature_edit",
+    ),
     path("<str:code>/parti/<int:pk>/togli/", views.party_remove, name="party_remove"),
     path("<str:code>/atti/nuovo/", views.act_add, name="act_add"),
     path("<str:code>/atti/<int:pk>/modifica/", views.act_edit, name="act_edit"),

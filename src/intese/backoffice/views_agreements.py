@@ -250,6 +250,27 @@ def party_sign(request, code, pk):
 
 
 @requires("agreements.manage")
+def party_signature_edit(request, code, pk):
+    agreement = _agreement_for(request, code)
+    party = _party_of(agreement, pk)
+    if party.signed_on is None:
+        raise Http404
+    return _subform(
+        request,
+        agreement,
+        forms.SignatureCorrectionForm(request.POST or None, instance=party),
+        lambda form: services.party_signature_correct(
+            party=Party.objects.select_related("organisation", "agreement").get(pk=party.pk),
+            signed_on=form.cleaned_data["signed_on"],
+            expected_version=_version(form),
+            by=request.user,
+        ),
+        _("Correggi la data della firma di %(name)s") % {"name": party.organisation},
+        _("Data della firma di %(name)s corretta.") % {"name": party.organisation},
+    )
+
+
+@requires("agreements.manage")
 def party_remove(request, code, pk):
     agreement = _agreement_for(request, code)
     party = _party_of(agreement, pk)
@@ -278,7 +299,7 @@ def act_add(request, code):
     return _subform(
         request,
         agreement,
-        forms.ActForm(request.POST or None),
+        forms.ActForm(request.POST or None, agreement=agreement),
         lambda form: services.act_add(
             agreement=agreement, by=request.user, **form.service_fields()
         ),
@@ -294,7 +315,7 @@ def act_edit(request, code, pk):
     return _subform(
         request,
         agreement,
-        forms.ActForm(request.POST or None, instance=act),
+        forms.ActForm(request.POST or None, instance=act, agreement=agreement),
         lambda form: services.act_update(
             act=Act.objects.select_related("agreement").get(pk=act.pk),
             expected_version=_version(form),

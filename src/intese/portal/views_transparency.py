@@ -5,6 +5,7 @@ import csv
 from django import forms
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -83,6 +84,14 @@ def _choice(request) -> SemesterForm:
     return form
 
 
+def _document_url(request):
+    """The address of an act's document for those allowed to download it, else None: the list
+    holds only public agreements, which everybody with a role in the reserved area may open."""
+    if not request.user.has_perm("agreements.browse"):
+        return None
+    return lambda pk: request.build_absolute_uri(reverse("backoffice:document_download", args=[pk]))
+
+
 def _page(request, form, status=200):
     period = form.cleaned_data.get("period") if not form.errors else None
     agreements = list(transparency_list(period.year, period.half)) if period else []
@@ -93,6 +102,7 @@ def _page(request, form, status=200):
             "form": form,
             "period": period,
             "rows": [(a, party_organisations(a)) for a in agreements],
+            "can_download": _document_url(request) is not None,
             "years": range(form.today.year, FIRST_YEAR - 1, -1),
             # After a bad choice the selects show the default semester again.
             "chosen_year": form.cleaned_data.get("anno", form.default.year),
@@ -115,12 +125,15 @@ def transparency_csv(request):
         return _page(request, form, status=400)
     period = form.cleaned_data["period"]
     agreements = transparency_list(period.year, period.half)
+    document_url = _document_url(request)
     writer = csv.writer(Echo())
 
     def rows():
         yield writer.writerow(COLUMNS)
         for agreement in agreements:
-            yield writer.writerow(neutralise([csv_value(v) for v in export_row(agreement)]))
+            yield writer.writerow(
+                neutralise([csv_value(v) for v in export_row(agreement, document_url)])
+            )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="accordi-{period.slug}.csv"'
@@ -134,7 +147,8 @@ def transparency_ods(request):
         return _page(request, form, status=400)
     period = form.cleaned_data["period"]
     response = HttpResponse(
-        ods_bytes(transparency_list(period.year, period.half), period), content_type=ODS_MIME
+        ods_bytes(transparency_list(period.year, period.half), period, _document_url(request)),
+        content_type=ODS_MIME,
     )
     response["Content-Disposition"] = f'attachment; filename="accordi-{period.slug}.ods"'
     return response

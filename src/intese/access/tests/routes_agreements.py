@@ -43,6 +43,24 @@ def party_pk():
     return Agreement.objects.get(code=agreement_code()).parties.first().pk
 
 
+def signed_party_pk():
+    """A party of the agreement whose signature is recorded (its date can be corrected)."""
+    from intese.actors.models import Organisation
+    from intese.agreements import services
+    from intese.agreements.models import Agreement
+
+    agreement = Agreement.objects.get(code=agreement_code())
+    party = agreement.parties.filter(signed_on__isnull=False).first() or services.party_add(
+        agreement=agreement,
+        organisation=Organisation.objects.get(ipa_code="r_lombar"),
+        role="signatory",
+        signature_required=False,
+        signed_on=datetime.date(2025, 1, 10),
+        by=None,
+    )
+    return party.pk
+
+
 def milestone_pk():
     from intese.agreements import services
     from intese.agreements.models import Commitment
@@ -116,6 +134,9 @@ ROUTES = {
     "backoffice:funding_add": Route(on_agreement("funding_add"), EDITORS),
     # Changes and removals: plan-office editors only; viewers and partners are refused.
     "backoffice:party_remove": Route(on_agreement("party_remove", party_pk), EDITORS),
+    "backoffice:party_signature_edit": Route(
+        on_agreement("party_signature_edit", signed_party_pk), EDITORS
+    ),
     "backoffice:act_edit": Route(on_agreement("act_edit", act_pk), EDITORS),
     "backoffice:commitment_edit": Route(on_agreement("commitment_edit", commitment_pk), EDITORS),
     "backoffice:milestone_edit": Route(on_agreement("milestone_edit", milestone_pk), EDITORS),

@@ -445,6 +445,48 @@ def test_commitments_and_funding_are_not_added_to_a_closed_agreement(status):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "label"),
+    [(Status.CONCLUDED, "Conclusa"), (Status.REVOKED, "Revocata"), (Status.EXPIRED, "Scaduta")],
+)
+def test_milestones_are_not_added_to_a_closed_agreement(status, label):
+    """A commitment taken while the agreement lived gets no new milestone once it is over;
+    the milestones it has can still be marked reached."""
+    agreement = agreement_in(Status.IN_PROGRESS)
+    commitment = services.commitment_add(
+        agreement=agreement,
+        by=None,
+        title="Cabina di regia",
+        responsible=build.cmm(),
+        milestones=[{"title": "Prima riunione", "due_on": datetime.date(2024, 9, 1)}],
+    )
+    type(agreement).objects.filter(pk=agreement.pk).update(status=status)
+    commitment.refresh_from_db()
+    with pytest.raises(AgreementError) as refusal:
+        services.milestone_add(commitment=commitment, by=None, title="Seconda riunione", due_on=DAY)
+    assert refusal.value.message == f"L'intesa è «{label}»: non le si aggiungono traguardi."
+    assert commitment.milestones.count() == 1
+    milestone = commitment.milestones.get()
+    services.milestone_update(
+        milestone=milestone,
+        expected_version=milestone.version,
+        by=None,
+        reached_on=datetime.date(2024, 9, 1),
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [Status.SIGNED, Status.IN_PROGRESS, Status.SUSPENDED])
+def test_milestones_are_added_to_a_live_agreement(status):
+    agreement = agreement_in(status)
+    commitment = services.commitment_add(
+        agreement=agreement, by=None, title="Cabina di regia", responsible=build.cmm()
+    )
+    services.milestone_add(commitment=commitment, by=None, title="Prima riunione", due_on=DAY)
+    assert commitment.milestones.count() == 1
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("status", [Status.SIGNED, Status.IN_PROGRESS, Status.SUSPENDED])
 def test_commitments_and_funding_are_added_to_a_live_agreement(status):
     agreement = agreement_in(status)
