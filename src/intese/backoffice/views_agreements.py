@@ -105,6 +105,9 @@ def agreement_detail(request, code):
             "agreement": agreement,
             "actions": lifecycle.available_actions(agreement.status),
             "can_manage": request.user.has_perm("agreements.manage"),
+            # A concluded, expired or revoked agreement takes no new commitments, milestones
+            # or funding (the services refuse them): the page does not offer them.
+            "takes_new_parts": agreement.status not in lifecycle.CLOSED,
             "timeline": selectors.timeline(agreement),
             "expiring": selectors.is_expiring(agreement, today),
             "stalled": selectors.is_stalled(agreement, today),

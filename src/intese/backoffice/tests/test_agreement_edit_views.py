@@ -67,6 +67,22 @@ def test_the_page_offers_edits_to_an_editor_and_not_to_a_viewer(client, people, 
 
 
 @pytest.mark.django_db
+def test_a_closed_agreement_offers_no_new_commitments_milestones_or_funding(editor, commitment):
+    agreement = commitment.agreement
+    adds = [
+        url("commitment_add", agreement),
+        url("milestone_add", agreement, commitment.pk),
+        url("funding_add", agreement),
+    ]
+    html = editor.get(agreement.get_absolute_url()).content.decode()
+    assert all(add in html for add in adds)
+    Agreement.objects.filter(pk=agreement.pk).update(status=Status.REVOKED)
+    html = editor.get(agreement.get_absolute_url()).content.decode()
+    assert not any(add in html for add in adds)
+    assert url("commitment_edit", agreement, commitment.pk) in html
+
+
+@pytest.mark.django_db
 def test_an_editor_changes_a_commitments_status_through_htmx(editor, commitment):
     agreement = commitment.agreement
     edit = url("commitment_edit", agreement, commitment.pk)
