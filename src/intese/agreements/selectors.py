@@ -297,20 +297,15 @@ RELATED = [
         _("Collegamento al piano modificato"),
         _("Collegamento al piano eliminato"),
     ),
+    _Related(
+        Document,
+        ("uploaded_by",),
+        lambda r: r.title,
+        _("Documento caricato"),
+        _("Documento modificato"),
+        _("Documento rimosso"),
+    ),
 ]
-
-
-if hasattr(Document, "history"):  # removals of documents are kept
-    RELATED.append(
-        _Related(
-            Document,
-            ("uploaded_by",),
-            lambda r: r.title,
-            _("Documento caricato"),
-            _("Documento modificato"),
-            _("Documento rimosso"),
-        )
-    )
 
 
 def _compared(model) -> list:

@@ -289,6 +289,19 @@ def party_remove(*, party: Party, by) -> None:
     party.delete()
 
 
+def _check_signature_date(agreement: Agreement, signed_on: datetime.date, today) -> None:
+    """A signature is not dated in the future nor before the act that approves the agreement."""
+    if signed_on > today:
+        raise AgreementError(_("La data della firma non può essere futura."), field="signed_on")
+    latest_act = agreement.acts.filter(approves=True).order_by("-date").first()
+    if latest_act and signed_on < latest_act.date:
+        raise AgreementError(
+            _("La firma non può precedere l'atto di approvazione (%(date)s).")
+            % {"date": latest_act.date.strftime("%d/%m/%Y")},
+            field="signed_on",
+        )
+
+
 @transaction.atomic
 def party_sign(*, party: Party, signed_on: datetime.date, by, is_example=False) -> Party:
     """Record a party's signature; the last required one stipulates an approved agreement."""
@@ -302,15 +315,7 @@ def party_sign(*, party: Party, signed_on: datetime.date, by, is_example=False) 
             _("%(name)s ha già firmato il %(date)s.")
             % {"name": party.organisation, "date": party.signed_on}
         )
-    if signed_on > timezone.localdate():
-        raise AgreementError(_("La data della firma non può essere futura."), field="signed_on")
-    latest_act = agreement.acts.filter(approves=True).order_by("-date").first()
-    if latest_act and signed_on < latest_act.date:
-        raise AgreementError(
-            _("La firma non può precedere l'atto di approvazione (%(date)s).")
-            % {"date": latest_act.date},
-            field="signed_on",
-        )
+    _check_signature_date(agreement, signed_on, timezone.localdate())
     party.signed_on = signed_on
     party.is_example = party.is_example or is_example
     party._history_user = by
@@ -345,15 +350,7 @@ def party_signature_correct(
             _("%(name)s non ha ancora firmato: registrare la firma, non correggerla.")
             % {"name": party.organisation}
         )
-    if signed_on > today:
-        raise AgreementError(_("La data della firma non può essere futura."), field="signed_on")
-    latest_act = agreement.acts.filter(approves=True).order_by("-date").first()
-    if latest_act and signed_on < latest_act.date:
-        raise AgreementError(
-            _("La firma non può precedere l'atto di approvazione (%(date)s).")
-            % {"date": latest_act.date.strftime("%d/%m/%Y")},
-            field="signed_on",
-        )
+    _check_signature_date(agreement, signed_on, today)
     old = party.signed_on
     party.signed_on = signed_on
     party._history_user = by

@@ -14,6 +14,7 @@ from intese.core.errors import DomainError
 from intese.core.permissions import requires
 from intese.plans import services
 from intese.plans.models import Plan, PlanItem
+from intese.plans.selectors import earlier_cycles
 
 
 class CarryOverForm(forms.Form):
@@ -25,16 +26,6 @@ class CarryOverForm(forms.Form):
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["items"].choices = [(str(pk), str(pk)) for pk in choices]
-
-
-def earlier_cycles(plan: Plan) -> list[Plan]:
-    """The plans `plan` follows, nearest first: one query, whatever the length of the chain."""
-    plans = {p.pk: p for p in Plan.objects.only("code", "title", "previous_id", "level_names")}
-    chain, current = [], plans[plan.pk].previous_id
-    while current is not None and current in plans and plans[current] not in chain:
-        chain.append(plans[current])
-        current = plans[current].previous_id
-    return chain
 
 
 def _source_items(source: Plan, target: Plan) -> list[PlanItem]:

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, ProtectedError
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -244,11 +244,6 @@ def plan_item_delete(request, code, pk):
             services.item_delete(item=item, by=request.user)
         except DomainError as refusal:
             error = refusal.message
-        except ProtectedError as refusal:  # a protecting row the service does not know yet
-            kinds = sorted({str(o._meta.verbose_name_plural) for o in refusal.protected_objects})
-            error = _(
-                "La voce è ancora usata da altri dati (%(what)s): toglierli prima di eliminarla."
-            ) % {"what": ", ".join(kinds)}
         else:
             return done(
                 request, _editor_url(plan), _("Voce %(code)s eliminata.") % {"code": item.code}

@@ -157,6 +157,12 @@ PATH_STEP = 4  # each level of the materialised path is 4 digits: "0001.0003.000
 MAX_SIBLINGS = 10**PATH_STEP - 1  # the largest position a segment can hold
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The paths from the top of the tree down to `path`: 0001, 0001.0002, 0001.0002.0003."""
+    segments = path.split(".")
+    return [".".join(segments[:n]) for n in range(1, len(segments) + 1)]
+
+
 class PlanItemQuerySet(models.QuerySet):
     def subtree_of(self, item):
         return self.filter(plan=item.plan, path__startswith=item.path)

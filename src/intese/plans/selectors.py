@@ -7,6 +7,17 @@ from django.db.models.functions import Substr
 from intese.plans.models import PATH_STEP, Plan, PlanItem, PlanStatus
 
 
+def earlier_cycles(plan: Plan) -> list[Plan]:
+    """The plans `plan` follows, nearest first: one query, whatever the length of the chain
+    (the chain never loops: the plan services refuse it)."""
+    plans = {p.pk: p for p in Plan.objects.only("code", "title", "previous_id", "level_names")}
+    chain, current = [], plans[plan.pk].previous_id
+    while current is not None and current in plans and plans[current] not in chain:
+        chain.append(plans[current])
+        current = plans[current].previous_id
+    return chain
+
+
 def default_plan() -> Plan | None:
     """The plan a page opens on when none is asked for: the latest plan in force or past (not a
     draft) that has items; else the latest plan with items; else the latest plan. One query."""

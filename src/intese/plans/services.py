@@ -4,7 +4,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, F, Max, Value
+from django.db.models import CharField, F, Max, ProtectedError, Value
 from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,7 +20,9 @@ from intese.plans.models import (
     PlanAct,
     PlanItem,
     PlanStatus,
+    ancestor_paths,
 )
+from intese.plans.selectors import earlier_cycles
 from intese.territory.refdata import LoadReport, RefDataError, problem, read_csv
 
 
@@ -203,26 +205,19 @@ def item_delete(*, item: PlanItem, by) -> None:
             % {"codes": ", ".join(codes)}
         )
     item._history_user = by
-    item.delete()
-
-
-def _earlier_cycles(plan: Plan) -> list[int]:
-    """The primary keys of the plans that `plan` follows, nearest first (the chain never loops:
-    `_check_plan` refuses it)."""
-    chain, current = [], plan.previous_id
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = Plan.objects.filter(pk=current).values_list("previous", flat=True).first()
-    return chain
+    try:
+        item.delete()
+    except ProtectedError as refusal:  # a protecting row the checks above do not know yet
+        kinds = sorted({str(o._meta.verbose_name_plural) for o in refusal.protected_objects})
+        raise PlanError(
+            _("La voce è ancora usata da altri dati (%(what)s): toglierli prima di eliminarla.")
+            % {"what": ", ".join(kinds)}
+        ) from None
 
 
 def _with_ancestors(tree: list[PlanItem], chosen: set[int]) -> list[PlanItem]:
     """The chosen items of `tree` (in path order) and every item above them."""
-    paths = set()
-    for item in tree:
-        if item.pk in chosen:
-            segments = item.path.split(".")
-            paths.update(".".join(segments[: n + 1]) for n in range(len(segments)))
+    paths = {path for item in tree if item.pk in chosen for path in ancestor_paths(item.path)}
     return [item for item in tree if item.path in paths]
 
 
@@ -238,7 +233,7 @@ def plan_carry_over(*, source: Plan, target: Plan, by, items=None) -> list[PlanI
     whose code `target` already uses, is refused with the list of codes; nothing is written.
     Returns the new copies in tree order.
     """
-    if source.pk not in _earlier_cycles(target):
+    if source.pk not in {earlier.pk for earlier in earlier_cycles(target)}:
         raise PlanError(
             _("Si riprendono solo voci di un ciclo precedente: %(source)s non precede %(target)s.")
             % {"source": source, "target": target}

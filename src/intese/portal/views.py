@@ -99,13 +99,6 @@ def area_shape(request, kind, code):
     )
 
 
-def _holds_today(period) -> bool:
-    day = today()
-    return (period.valid_from is None or period.valid_from <= day) and (
-        period.valid_to is None or period.valid_to > day
-    )
-
-
 @requires(PUBLIC)
 def municipality_page(request, code):
     try:
@@ -118,7 +111,9 @@ def municipality_page(request, code):
         {
             "comune": comune,
             "memberships": memberships,
-            "current_zone": next((m.zone for m in memberships if _holds_today(m)), None),
+            "current_zone": next(
+                (m.zone for m in memberships if territory.holds(m, today())), None
+            ),
             "organisations": list(comune.organisations.all()),
             "openpolis_url": OPENPOLIS_URL,
         },

@@ -8,7 +8,14 @@ from django.utils.translation import ngettext
 from intese.agreements.models import PlanLink
 from intese.core.permissions import PUBLIC, requires
 from intese.plans import selectors
-from intese.plans.models import OperationalObjective, Plan, PlanItem, PlanStatus, Term
+from intese.plans.models import (
+    OperationalObjective,
+    Plan,
+    PlanItem,
+    PlanStatus,
+    Term,
+    ancestor_paths,
+)
 
 
 def mark_tree(items: list) -> list:
@@ -38,16 +45,10 @@ def label_counts(items: list, code: str) -> list:
     return items
 
 
-def _with_ancestors(path: str) -> list[str]:
-    """The paths from the top of the tree down to `path`: 0001, 0001.0002, 0001.0002.0003."""
-    segments = path.split(".")
-    return [".".join(segments[:n]) for n in range(1, len(segments) + 1)]
-
-
 def tagged_with(items: list, term: Term) -> list:
     """The items carrying `term`, with their ancestors so that the tree keeps its shape."""
     matched = {i.path for i in items if any(t.pk == term.pk for t in i.tags.all())}
-    wanted = {path for m in matched for path in _with_ancestors(m)}
+    wanted = {path for m in matched for path in ancestor_paths(m)}
     return [i for i in items if i.path in wanted]
 
 
@@ -124,7 +125,7 @@ def plan_item(request, code, pk):
         pk=pk,
         plan__code=code,
     )
-    above = _with_ancestors(item.path)[:-1]
+    above = ancestor_paths(item.path)[:-1]
     subtree = Q(plan_item__plan_id=item.plan_id, plan_item__path__startswith=item.path)
     links = (
         PlanLink.objects.filter(subtree, agreement__is_public=True)

@@ -116,12 +116,13 @@ def zone_detail(code: str, on: datetime.date | None = None):
     memberships = list(
         zone.memberships.select_related("municipality").order_by("municipality__name", "valid_from")
     )
-    current = [m for m in memberships if _holds(m, on)]
-    past = [m for m in memberships if not _holds(m, on)]
+    current = [m for m in memberships if holds(m, on)]
+    past = [m for m in memberships if not holds(m, on)]
     return zone, current, past
 
 
-def _holds(membership: ZoneMembership, on: datetime.date) -> bool:
+def holds(membership: ZoneMembership, on: datetime.date) -> bool:
+    """Whether the membership's period includes the day `on` (the end date is exclusive)."""
     starts = membership.valid_from is None or membership.valid_from <= on
     ends = membership.valid_to is None or membership.valid_to > on
     return starts and ends
